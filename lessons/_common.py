@@ -1,0 +1,220 @@
+"""Helpers every lesson shares: toy data, the training loop, figures and printed checks.
+
+A lesson imports what it needs from here and copies nothing. Figures are written
+on matplotlib's non-interactive Agg backend into the output folder (`plots/` unless
+the runner or a test says otherwise), with fixed seeds and no timestamps, so a
+rerun writes the same bytes.
+"""
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+import minigrad as mg  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+_output_dir = Path(os.environ.get("MINIGRAD_PLOTS", ROOT / "plots"))
+
+plt.rcParams.update({
+    "figure.dpi": 100, "savefig.dpi": 100, "font.size": 10, "axes.titlesize": 11,
+    "axes.grid": True, "grid.alpha": 0.3, "legend.fontsize": 9, "figure.autolayout": False,
+})
+
+
+def set_output_dir(path):
+    """Where figures go from now on (the runner's --out, a test's temporary folder)."""
+    global _output_dir
+    _output_dir = Path(path)
+
+
+def output_dir():
+    return _output_dir
+
+
+# ---- printed checks and saved figures ------------------------------------------
+
+@dataclass
+class Check:
+    claim: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclass
+class Report:
+    """What a lesson shows: the figures it wrote and the checks it printed.
+
+    `main()` returns its Report, so the tests assert exactly the checks a student sees.
+    """
+    lesson: str
+    checks: list = field(default_factory=list)
+    figures: list = field(default_factory=list)
+    numbers: dict = field(default_factory=dict)
+
+    def check(self, claim, ok, detail=""):
+        """Print a claim of the lecture with the number that supports it, and remember it."""
+        ok = bool(ok)
+        self.checks.append(Check(claim, ok, detail))
+        print(f"  [{'ok' if ok else 'FAILED'}] {claim}" + (f"  ({detail})" if detail else ""))
+        return ok
+
+    def save(self, fig, name):
+        """Write `fig` to <output>/<lesson>_<name>.png and close it."""
+        _output_dir.mkdir(parents=True, exist_ok=True)
+        path = _output_dir / f"{self.lesson}_{name}.png"
+        fig.savefig(path, metadata={"Software": None})   # no version string: byte-stable
+        plt.close(fig)
+        self.figures.append(path)
+        print(f"  wrote {path}")
+        return path
+
+    @property
+    def passed(self):
+        return all(c.ok for c in self.checks)
+
+
+# ---- toy data, each with a fixed seed ----------------------------------------------
+
+def rng(seed=0):
+    return np.random.default_rng(seed)
+
+
+def two_moons(n=256, noise=0.15, seed=0):
+    """Two interleaved half circles: X (n, 2), labels y (n,) in {0, 1}."""
+    r = rng(seed)
+    t = r.uniform(0, np.pi, n)
+    upper = np.arange(n) % 2 == 0
+    X = np.where(upper[:, None],
+                 np.stack([np.cos(t), np.sin(t)], 1),
+                 np.stack([1 - np.cos(t), 0.5 - np.sin(t)], 1))
+    return X + noise * r.standard_normal((n, 2)), (~upper).astype(float)
+
+
+def blobs(n_per_class=50, centers=((-2, 0), (2, 0), (0, 2.5)), std=0.7, seed=0):
+    """Gaussian clusters: X (n, 2), integer labels y (n,) in {0, ..., len(centers) - 1}."""
+    r = rng(seed)
+    centers = np.asarray(centers, dtype=float)
+    y = np.repeat(np.arange(len(centers)), n_per_class)
+    return centers[y] + std * r.standard_normal((len(y), centers.shape[1])), y
+
+
+def line_with_outliers(n=100, slope=2.0, intercept=1.0, noise=0.3, outlier_fraction=0.1,
+                       outlier_shift=12.0, seed=0):
+    """y = slope x + intercept + noise, with a fraction of points pushed far up: x (n,), y (n,)."""
+    r = rng(seed)
+    x = r.uniform(-3, 3, n)
+    y = slope * x + intercept + noise * r.standard_normal(n)
+    outliers = r.choice(n, int(round(outlier_fraction * n)), replace=False)
+    y[outliers] += outlier_shift + r.uniform(0, 4, len(outliers))
+    return x, y
+
+
+def imbalanced(n_major=500, ratio=50, separation=2.0, seed=0):
+    """Two overlapping Gaussian classes, `ratio` negatives (y = 0) per positive (y = 1)."""
+    r = rng(seed)
+    n_minor = max(1, n_major // ratio)
+    X = np.concatenate([r.standard_normal((n_major, 2)),
+                        r.standard_normal((n_minor, 2)) + separation])
+    return X, np.concatenate([np.zeros(n_major), np.ones(n_minor)])
+
+
+# ---- training ------------------------------------------------------------------------
+
+def make_optimizer(params, lr, optimizer="adam"):
+    if optimizer == "adam":
+        return mg.optim.Adam(params, lr=lr)
+    if optimizer == "sgd":
+        return mg.optim.SGD(params, lr=lr)
+    raise ValueError(f"make_optimizer: optimizer must be 'adam' or 'sgd', got {optimizer!r}")
+
+
+def fit(params, compute_loss, steps, lr=0.05, optimizer="adam", on_step=None):
+    """Minimise compute_loss() over params; returns the loss at each step as an array.
+
+    on_step(step) runs after each update (to record a path, say).
+    """
+    opt = make_optimizer(params, lr, optimizer) if isinstance(optimizer, str) else optimizer
+    history = np.empty(steps)
+    for step in range(steps):
+        opt.zero_grad()
+        loss = compute_loss()
+        loss.backward()
+        opt.step()
+        history[step] = loss.item()
+        if on_step is not None:
+            on_step(step)
+    return history
+
+
+def mlp(sizes, activation=mg.nn.Tanh, seed=0):
+    """An MLP with the given layer sizes and an activation between layers (none after the last)."""
+    generator = rng(seed)
+    layers = []
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(mg.nn.Linear(n_in, n_out, rng=generator))
+        if i < len(sizes) - 2:
+            layers.append(activation())
+    return mg.nn.Sequential(*layers)
+
+
+# ---- the standard figure: loss, gradient and curvature ------------------------------
+
+def derivatives(elementwise_loss, x):
+    """Values, first and second derivatives of an elementwise function on the grid x.
+
+    All three come from minigrad: the gradient from backward, the curvature from
+    differentiating the gradient again (create_graph=True). Because the function
+    acts entry by entry, d/dx of the sum is each entry's derivative.
+    """
+    xt = mg.Tensor(x, requires_grad=True)
+    value = elementwise_loss(xt)
+    (slope,) = mg.grad(value.sum(), xt, create_graph=True)
+    if slope.requires_grad:
+        (curvature,) = mg.grad(slope.sum(), xt)
+        curvature = curvature.data
+    else:                        # piecewise-linear: the slope is constant, curvature 0
+        curvature = np.zeros_like(x)
+    return value.data, slope.data, curvature
+
+
+def loss_gradient_curvature(curves, x, xlabel, title, analytic=None):
+    """Three panels (loss, gradient, curvature) for each labelled elementwise loss.
+
+    curves    {label: f} where f maps a Tensor of shape (n,) to per-entry losses (n,)
+    analytic  optional {label: (f, df, d2f)} of numpy functions, drawn dashed on top
+    """
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for (label, f), color in zip(curves.items(), colors * 3):
+        for ax, values in zip(axes, derivatives(f, x)):
+            ax.plot(x, values, color=color, label=label, lw=2)
+        if analytic and label in analytic:
+            for ax, g in zip(axes, analytic[label]):
+                ax.plot(x, g(x), color="black", ls="--", lw=1)
+    if analytic:
+        axes[0].plot([], [], color="black", ls="--", lw=1, label="closed form")
+    for ax, name in zip(axes, ["loss", "gradient dL/dx (backward)", "curvature d²L/dx² (second order)"]):
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(name)
+    axes[0].legend()
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def decision_regions(ax, predict, X, y, title=None, resolution=150, pad=0.7):
+    """Shade the class that predict(points (m, 2) numpy) -> labels (m,) picks, with the data on top."""
+    lo, hi = X.min(0) - pad, X.max(0) + pad
+    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    labels = predict(np.stack([gx.ravel(), gy.ravel()], 1)).reshape(gx.shape)
+    ax.contourf(gx, gy, labels, alpha=0.25, levels=np.arange(labels.max() + 2) - 0.5, cmap="viridis")
+    ax.scatter(X[:, 0], X[:, 1], c=y, s=12, cmap="viridis", edgecolors="k", linewidths=0.3)
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
+    if title:
+        ax.set_title(title)

@@ -1,0 +1,6 @@
+"""losses: every loss of the lecture on loss-function design, built on minigrad.
+
+Each loss takes minigrad tensors (numpy arrays and lists are wrapped), checks its
+inputs, computes one value per element or per sample, and reduces it with
+`reduction="mean" | "sum" | "none"`. Gradients come from the engine.
+"""

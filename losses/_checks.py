@@ -1,0 +1,92 @@
+"""Input validation shared by every loss.
+
+Each check raises ValueError with a message that names the function, the argument,
+what was expected and what arrived:  `huber: delta must be > 0, got -1.0`.
+Predictions and logits are not checked for NaN: a NaN there propagates to a NaN
+loss. Targets, labels, probabilities and parameters are range-checked, so a NaN
+there fails its check and raises.
+"""
+import numbers
+
+import numpy as np
+
+import minigrad as mg
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def as_tensor(x, fn, name, like=None):
+    """x as a minigrad Tensor; arrays and lists take the float dtype of `like` (float32 stays float32)."""
+    if isinstance(x, mg.Tensor):
+        return x
+    try:
+        return mg.wrap(x, like=like)
+    except TypeError:
+        raise ValueError(f"{fn}: {name} must be numbers (a Tensor, numpy array or list), "
+                         f"got {type(x).__name__}") from None
+
+
+def same_shape(pred, target, fn, names=("pred", "target")):
+    """Both as tensors, with exactly the same shape: never a silent broadcast."""
+    pred = as_tensor(pred, fn, names[0])
+    target = as_tensor(target, fn, names[1], like=pred)
+    if pred.shape != target.shape:
+        hint = ""
+        if pred.shape == target.shape + (1,):
+            hint = f"; did you mean {names[0]}.reshape(-1)?"
+        elif target.shape == pred.shape + (1,):
+            hint = f"; did you mean {names[1]}.reshape(-1)?"
+        raise ValueError(f"{fn}: {names[0]} and {names[1]} must have the same shape, got "
+                         f"{names[0]} {pred.shape} and {names[1]} {target.shape}{hint}")
+    return pred, target
+
+
+def ndim_at_least(x, ndim, fn, name, what):
+    if x.ndim < ndim:
+        raise ValueError(f"{fn}: {name} must have shape {what}, got {x.shape}")
+
+
+def reduction(value, fn, allowed=REDUCTIONS):
+    if value not in allowed:
+        raise ValueError(f"{fn}: reduction must be one of {', '.join(map(repr, allowed))}, got {value!r}")
+
+
+def number(value, fn, name, minimum=0.0, strict=False):
+    """A real number >= minimum (> minimum when strict); NaN and infinity are rejected."""
+    ok = isinstance(value, numbers.Real) and np.isfinite(value)
+    ok = ok and (value > minimum if strict else value >= minimum)
+    if not ok:
+        raise ValueError(f"{fn}: {name} must be a finite number {'>' if strict else '>='} {minimum:g}, "
+                         f"got {value!r}")
+    return float(value)
+
+
+def in_range(x, lo, hi, fn, name):
+    """Every entry in [lo, hi] (NaN fails)."""
+    data = x.data if isinstance(x, mg.Tensor) else np.asarray(x)
+    bad = ~((data >= lo) & (data <= hi))
+    if np.any(bad):
+        raise ValueError(f"{fn}: {name} must lie in [{lo:g}, {hi:g}], got {data[bad].flat[0]!r} "
+                         f"({int(bad.sum())} entries outside)")
+
+
+def labels_in(x, allowed, fn, name):
+    """Every entry one of `allowed` (e.g. (0, 1) or (-1, 1))."""
+    data = x.data if isinstance(x, mg.Tensor) else np.asarray(x)
+    bad = ~np.isin(data, allowed)
+    if np.any(bad):
+        raise ValueError(f"{fn}: {name} must contain only {' or '.join(map(str, allowed))}, "
+                         f"got {data[bad].flat[0]!r}")
+
+
+def class_indices(target, num_classes, fn, name="target"):
+    """Integer class indices in [0, num_classes), returned as an int numpy array."""
+    data = target.data if isinstance(target, mg.Tensor) else np.asarray(target)
+    if data.dtype.kind not in "iuf" or not np.all(np.isfinite(data)) or np.any(data != np.round(data)):
+        raise ValueError(f"{fn}: {name} must be whole-number class indices, got dtype {data.dtype} "
+                         f"with values such as {data.flat[0] if data.size else '(empty)'}")
+    bad = (data < 0) | (data >= num_classes)
+    if np.any(bad):
+        raise ValueError(f"{fn}: {name} must be class indices in [0, {num_classes - 1}], "
+                         f"got {int(data[bad].flat[0])}")
+    return data.astype(np.int64)
