@@ -4,3 +4,4 @@ Each loss takes minigrad tensors (numpy arrays and lists are wrapped), checks it
 inputs, computes one value per element or per sample, and reduces it with
 `reduction="mean" | "sum" | "none"`. Gradients come from the engine.
 """
+from .regression import mse, mae, huber
