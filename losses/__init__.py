@@ -5,3 +5,4 @@ inputs, computes one value per element or per sample, and reduces it with
 `reduction="mean" | "sum" | "none"`. Gradients come from the engine.
 """
 from .regression import mse, mae, huber
+from .contrastive import contrastive

@@ -66,7 +66,7 @@ def in_range(x, lo, hi, fn, name):
     data = x.data if isinstance(x, mg.Tensor) else np.asarray(x)
     bad = ~((data >= lo) & (data <= hi))
     if np.any(bad):
-        raise ValueError(f"{fn}: {name} must lie in [{lo:g}, {hi:g}], got {data[bad].flat[0]!r} "
+        raise ValueError(f"{fn}: {name} must lie in [{lo:g}, {hi:g}], got {data[bad].flat[0].item()!r} "
                          f"({int(bad.sum())} entries outside)")
 
 
@@ -76,7 +76,7 @@ def labels_in(x, allowed, fn, name):
     bad = ~np.isin(data, allowed)
     if np.any(bad):
         raise ValueError(f"{fn}: {name} must contain only {' or '.join(map(str, allowed))}, "
-                         f"got {data[bad].flat[0]!r}")
+                         f"got {data[bad].flat[0].item()!r}")
 
 
 def class_indices(target, num_classes, fn, name="target"):
@@ -90,3 +90,37 @@ def class_indices(target, num_classes, fn, name="target"):
         raise ValueError(f"{fn}: {name} must be class indices in [0, {num_classes - 1}], "
                          f"got {int(data[bad].flat[0])}")
     return data.astype(np.int64)
+
+
+def one_of(value, allowed, fn, name):
+    """A setting that must be one of a few strings, e.g. mining in ("all", "hard", "semi-hard")."""
+    if value not in allowed:
+        raise ValueError(f"{fn}: {name} must be one of {', '.join(map(repr, allowed))}, got {value!r}")
+    return value
+
+
+def ndim_exactly(x, ndim, fn, name, what):
+    if x.ndim != ndim:
+        raise ValueError(f"{fn}: {name} must have shape {what}, got {x.shape}")
+
+
+def per_sample(x, n, fn, name):
+    """Shape (n,): one value per sample, never an (n, 1) column that would broadcast to (n, n)."""
+    if x.shape != (n,):
+        hint = f"; did you mean {name}.reshape(-1)?" if x.size == n else ""
+        raise ValueError(f"{fn}: {name} must have shape ({n},), one entry per sample, "
+                         f"got {x.shape}{hint}")
+
+
+def whole_numbers(x, fn, name):
+    """Finite integers (any sign), e.g. class labels; returned as an int numpy array."""
+    data = x.data if isinstance(x, mg.Tensor) else np.asarray(x)
+    if data.dtype.kind not in "iuf" or not np.all(np.isfinite(data)) or np.any(data != np.round(data)):
+        bad = data.flat[0] if data.size else "(empty)"
+        if data.dtype.kind == "f":
+            wrong = ~np.isfinite(data) | (data != np.round(np.nan_to_num(data)))
+            bad = data[wrong].flat[0] if np.any(wrong) else bad
+        raise ValueError(f"{fn}: {name} must be whole numbers, got dtype {data.dtype} "
+                         f"with values such as {bad}")
+    return data.astype(np.int64)
+

@@ -1,0 +1,56 @@
+"""Euclidean distances for the metric-learning losses (contrastive, triplet, batch_triplet).
+
+The distance D = sqrt(Σ (a - b)²) has an infinite derivative at D = 0: the square
+root's slope 1 / (2 sqrt(s)) times the zero vector a - b gives 0 · inf = nan in a
+backward pass. Two identical embeddings (a collapsed network, a duplicated sample, the
+diagonal of a pairwise distance matrix) are common, so `safe_sqrt` picks a value:
+
+    D = sqrt(s)  where s > 0,   D = 0 with gradient 0  where s = 0.
+
+It is written with `mg.where`, whose backward computes both branches: the branch not
+chosen at s = 0 is sqrt(1), finite, so no nan enters the gradient. The gradient 0 at
+D = 0 is the smallest subgradient of the norm there (the norm of a 1-D difference is
+|a - b|, and this matches the engine's convention |x|'(0) = 0).
+"""
+import numpy as np
+
+import minigrad as mg
+
+
+def safe_sqrt(s):
+    """sqrt(s) for s >= 0, with value 0 and gradient 0 where s == 0 (see the module docstring)."""
+    zero = s.data <= 0
+    if not np.any(zero):
+        return s.sqrt()
+    root = mg.where(zero, 1.0, s).sqrt()        # sqrt(1) where s == 0: a finite unchosen branch
+    return mg.where(zero, 0.0, root)
+
+
+def _squared_rows(diff):
+    """Σ diff² over every axis after the first: one value per sample, shape (N,)."""
+    axes = tuple(range(1, diff.ndim))
+    return (diff * diff).sum(axis=axes)
+
+
+def row_distances(x1, x2, squared=False):
+    """The distance between row i of x1 and row i of x2, shape (N,), for (N, ...) inputs.
+
+    With squared=True the squared distance Σ (x1 - x2)², smooth everywhere.
+    """
+    s = _squared_rows(x1 - x2)
+    return s if squared else safe_sqrt(s)
+
+
+def pairwise_distances(embeddings, squared=False):
+    """The (N, N) matrix of distances between the rows of an (N, D) tensor.
+
+    Built from the differences e_i - e_j, shape (N, N, D), not from the shortcut
+    |e_i|² + |e_j|² - 2 e_i·e_j: that shortcut cancels catastrophically for close
+    points and leaves small negative values and a non-zero diagonal, while the
+    differences give exactly 0 for identical rows. The cost is N²·D memory, fine for
+    the batches of a few hundred embeddings that mining uses.
+    """
+    n, d = embeddings.shape
+    diff = embeddings.reshape(n, 1, d) - embeddings.reshape(1, n, d)
+    s = (diff * diff).sum(axis=2)
+    return s if squared else safe_sqrt(s)
