@@ -82,8 +82,8 @@ def pow(a, p):
     exponent = p.data
 
     def backward(g, out):
-        if not np.any(exponent):          # a**0 is constant; avoids 0 * inf at a = 0
-            return (None,)
+        if not np.any(exponent):          # a**0 is constant: a zero gradient, avoiding 0 * inf at a = 0
+            return (g * 0.0,)
         return (g * exponent * a ** (exponent - 1),)
     return record(a.data ** exponent, (a,), backward, "pow")
 
@@ -409,7 +409,8 @@ def scatter_add(g, index, shape):
 
 def concatenate(tensors, axis=0):
     """Join tensors along an existing axis.   Backward: each input gets its slice of g."""
-    tensors = [wrap(t) for t in tensors]
+    like = next((t for t in tensors if isinstance(t, Tensor)), None)
+    tensors = [wrap(t, like=like) for t in tensors]     # arrays in the list take a tensor's dtype
     axis = axis % tensors[0].ndim
     ends = np.cumsum([t.shape[axis] for t in tensors])
 
@@ -421,7 +422,8 @@ def concatenate(tensors, axis=0):
 
 def stack(tensors, axis=0):
     """Join same-shaped tensors along a new axis, composed as concatenate of reshapes."""
-    tensors = [wrap(t) for t in tensors]
+    like = next((t for t in tensors if isinstance(t, Tensor)), None)
+    tensors = [wrap(t, like=like) for t in tensors]
     axis = axis % (tensors[0].ndim + 1)
     expanded = [reshape(t, t.shape[:axis] + (1,) + t.shape[axis:]) for t in tensors]
     return concatenate(expanded, axis)
