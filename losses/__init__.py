@@ -6,3 +6,6 @@ inputs, computes one value per element or per sample, and reduces it with
 """
 from .regression import mse, mae, huber
 from .contrastive import contrastive
+from .classification import (
+    binary_cross_entropy, binary_cross_entropy_with_logits, categorical_cross_entropy, cross_entropy,
+)

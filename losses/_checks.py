@@ -124,3 +124,35 @@ def whole_numbers(x, fn, name):
                          f"with values such as {bad}")
     return data.astype(np.int64)
 
+
+def fraction(value, fn, name):
+    """A real number in [0, 1], e.g. label_smoothing or focal alpha; NaN is rejected."""
+    ok = isinstance(value, numbers.Real) and 0.0 <= value <= 1.0
+    if not ok:
+        raise ValueError(f"{fn}: {name} must be a number in [0, 1], got {value!r}")
+    return float(value)
+
+
+def nonnegative_weights(x, fn, name, like, shape=None, broadcasts_to=None):
+    """Weights as a tensor in `like`'s dtype, every entry finite and >= 0.
+
+    `shape`: the exact shape required, e.g. (C,) for one weight per class.
+    `broadcasts_to`: a shape the weights must broadcast to without enlarging it.
+    """
+    weights = as_tensor(x, fn, name, like=like)
+    if not weights.requires_grad and weights.dtype != like.dtype:
+        weights = mg.Tensor(weights.data, dtype=like.dtype)      # float32 logits keep float32
+    if shape is not None and weights.shape != tuple(shape):
+        raise ValueError(f"{fn}: {name} must have shape {tuple(shape)}, got {weights.shape}")
+    if broadcasts_to is not None:
+        try:
+            fits = np.broadcast_shapes(weights.shape, broadcasts_to) == tuple(broadcasts_to)
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ValueError(f"{fn}: {name} of shape {weights.shape} must broadcast to the "
+                             f"input's shape {tuple(broadcasts_to)}")
+    bad = ~(np.isfinite(weights.data) & (weights.data >= 0))
+    if np.any(bad):
+        raise ValueError(f"{fn}: {name} must be finite and >= 0, got {weights.data[bad].flat[0]!r}")
+    return weights
