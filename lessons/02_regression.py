@@ -123,7 +123,8 @@ def part_outliers(report, quick):
     ax.scatter(x[~outlier], y[~outlier], s=14, color="0.5", label="data")
     ax.scatter(x[outlier], y[outlier], s=30, color="crimson", marker="x", label="outliers (10%)")
     grid = np.linspace(-3, 3, 2)
-    ax.plot(grid, TRUE_SLOPE * grid + TRUE_INTERCEPT, color="black", lw=3, alpha=0.4, label=f"true line: y = {TRUE_SLOPE:g} x + {TRUE_INTERCEPT:g}")
+    ax.plot(grid, TRUE_SLOPE * grid + TRUE_INTERCEPT, color="black", lw=3, alpha=0.4,
+            label=f"true line: y = {TRUE_SLOPE:g} x + {TRUE_INTERCEPT:g}")
     for label, (w, b) in finals.items():
         ax.plot(grid, w * grid + b, lw=2, label=f"{label}: ŷ = {w:.2f} x + {b:.2f}")
     ax.set_xlabel("x")
