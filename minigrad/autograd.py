@@ -55,11 +55,14 @@ def record(data, parents, backward, name="op"):
     name      shown in error messages and graph drawings
     """
     out = Tensor._make(data)
-    if _grad_enabled and any(p.requires_grad for p in parents):
-        out.requires_grad = True
-        out._parents = tuple(parents)
-        out._backward = backward
-        out._op = name
+    if _grad_enabled:
+        for p in parents:           # a plain loop: any(generator) costs more than the op itself
+            if p.requires_grad:
+                out.requires_grad = True
+                out._parents = tuple(parents)
+                out._backward = backward
+                out._op = name
+                break
     return out
 
 
