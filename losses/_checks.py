@@ -154,5 +154,5 @@ def nonnegative_weights(x, fn, name, like, shape=None, broadcasts_to=None):
                              f"input's shape {tuple(broadcasts_to)}")
     bad = ~(np.isfinite(weights.data) & (weights.data >= 0))
     if np.any(bad):
-        raise ValueError(f"{fn}: {name} must be finite and >= 0, got {weights.data[bad].flat[0]!r}")
+        raise ValueError(f"{fn}: {name} must be finite and >= 0, got {weights.data[bad].flat[0].item()!r}")
     return weights
