@@ -112,8 +112,11 @@ def _seed(root, grad):
     return grad
 
 
-def _backprop(root, grad, create_graph, on_gradient):
-    """Run the backward pass from `root`; call on_gradient(node, g) with each node's total gradient."""
+def _backprop(root, grad, create_graph, on_gradient, leaves_only=True):
+    """Run the backward pass from `root`; call on_gradient(node, g) with each node's total gradient.
+
+    Only leaves are handed over unless leaves_only=False (mg.grad may ask for an interior node).
+    """
     if not root.requires_grad:
         raise RuntimeError(
             "backward: this tensor does not require grad: no input on its path has "
@@ -124,9 +127,11 @@ def _backprop(root, grad, create_graph, on_gradient):
             g = grads.pop(id(node), None)
             if g is None:
                 continue
-            on_gradient(node, g)
             if node._backward is None:          # a leaf: nothing further up
+                on_gradient(node, g)
                 continue
+            if not leaves_only:
+                on_gradient(node, g)
             parent_grads = node._backward(g, node)
             if not isinstance(parent_grads, (tuple, list)):
                 parent_grads = (parent_grads,)
@@ -135,16 +140,15 @@ def _backprop(root, grad, create_graph, on_gradient):
                     continue
                 if not isinstance(pg, Tensor):
                     pg = Tensor._make(np.asarray(pg, dtype=parent.dtype))
-                pg = unbroadcast(pg, parent.shape)
-                previous = grads.get(id(parent))
-                grads[id(parent)] = pg if previous is None else previous + pg
+                if pg.data.shape != parent.data.shape:
+                    pg = unbroadcast(pg, parent.data.shape)
+                key = id(parent)
+                grads[key] = grads[key] + pg if key in grads else pg
 
 
 def backward(root, grad=None, create_graph=False):
     """Add d(root)/d(leaf) into `.grad` of every leaf that requires grad (PyTorch semantics)."""
     def accumulate(node, g):
-        if node._backward is not None:
-            return
         value = g.data.astype(node.dtype, copy=False)
         node.grad = value.copy() if node.grad is None else node.grad + value
         if create_graph:
@@ -169,6 +173,6 @@ def grad(output, inputs, grad_output=None, create_graph=False):
     def keep(node, g):
         if id(node) in wanted:
             found[id(node)] = g
-    _backprop(output, grad_output, create_graph, keep)
+    _backprop(output, grad_output, create_graph, keep, leaves_only=False)
     return tuple(found[id(t)] if id(t) in found else Tensor._make(np.zeros_like(t.data))
                  for t in inputs)
