@@ -9,3 +9,5 @@ from .contrastive import contrastive
 from .classification import (
     binary_cross_entropy, binary_cross_entropy_with_logits, categorical_cross_entropy, cross_entropy,
 )
+from .triplet import triplet, batch_triplet
+from .hinge import hinge, squared_hinge, multiclass_hinge

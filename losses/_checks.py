@@ -156,3 +156,12 @@ def nonnegative_weights(x, fn, name, like, shape=None, broadcasts_to=None):
     if np.any(bad):
         raise ValueError(f"{fn}: {name} must be finite and >= 0, got {weights.data[bad].flat[0].item()!r}")
     return weights
+
+
+def finite(x, fn, name):
+    """Every entry finite: for inputs whose values steer a discrete choice (mining), where NaN would mislead."""
+    data = x.data if isinstance(x, mg.Tensor) else np.asarray(x)
+    bad = ~np.isfinite(data)
+    if np.any(bad):
+        raise ValueError(f"{fn}: {name} must be finite, got {data[bad].flat[0].item()!r} "
+                         f"({int(bad.sum())} entries)")
