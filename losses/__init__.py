@@ -11,4 +11,3 @@ from .classification import (
 )
 from .triplet import triplet, batch_triplet
 from .hinge import hinge, squared_hinge, multiclass_hinge
-from .hinge import hinge, squared_hinge, multiclass_hinge
