@@ -20,14 +20,14 @@ def wrap(x, like=None):
     """A Tensor for x. Numbers and arrays take the float dtype of `like`, so float32 stays float32."""
     if isinstance(x, Tensor):
         return x
-    if like is not None and like.dtype.kind == "f":
-        return Tensor._make(as_array(x, like.dtype))
+    if like is not None and like.data.dtype.kind == "f":
+        return Tensor._make(as_array(x, like.data.dtype))
     return Tensor._make(as_array(x))
 
 
 def _pair(a, b):
     if isinstance(a, Tensor):
-        return a, wrap(b, like=a)
+        return a, (b if isinstance(b, Tensor) else wrap(b, like=a))
     b = wrap(b)
     return wrap(a, like=b), b
 
@@ -371,10 +371,10 @@ def transpose(a, *axes):
     a = wrap(a)
     if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
         axes = tuple(axes[0])
-    axes = axes or tuple(reversed(range(a.ndim)))
-    inverse = tuple(np.argsort(axes))
+    axes = tuple(ax % a.ndim for ax in axes) if axes else tuple(reversed(range(a.ndim)))
 
     def backward(g, out):
+        inverse = sorted(range(len(axes)), key=axes.__getitem__)    # the permutation that undoes axes
         return (transpose(g, *inverse),)
     return record(a.data.transpose(axes), (a,), backward, "transpose")
 
