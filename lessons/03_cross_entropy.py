@@ -147,7 +147,8 @@ def part_softmax(report, quick):
             loss = losses.cross_entropy(model(Xt), y).item()
         return loss, np.mean(predict(X) == y)
 
-    fig, axes = plt.subplots(1, len(snapshots), figsize=(15, 4.2), sharey=True)
+    fig, axes = plt.subplots(2, 2, figsize=(10, 8.5), sharex=True, sharey=True)
+    axes = axes.ravel()
     opt = mg.optim.Adam(model.parameters(), lr=0.05)
     done, history = 0, []
     for ax, step in zip(axes, snapshots):
@@ -159,10 +160,12 @@ def part_softmax(report, quick):
         decision_regions(ax, predict, X, y, title=f"step {step}: loss {loss:.3f}, accuracy {accuracy:.0%}")
         if step == 0:
             first_loss, first_accuracy = loss, accuracy
-    for ax in axes[1:]:
+    for ax in axes[[1, 3]]:
         ax.set_ylabel("")
-    fig.suptitle("Softmax cross-entropy on three blobs: "
-                 "the linear boundaries turn until each class has its region")
+    for ax in axes[:2]:
+        ax.set_xlabel("")
+    fig.suptitle("Softmax cross-entropy on three blobs:\n"
+                 "the linear boundaries turn until each class has its own region")
     fig.tight_layout()
     report.save(fig, "softmax_regions")
 
