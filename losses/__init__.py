@@ -12,3 +12,4 @@ from .classification import (
 from .triplet import triplet, batch_triplet
 from .hinge import hinge, squared_hinge, multiclass_hinge
 from .regularization import l1_penalty, l2_penalty, elastic_net
+from .focal import focal, softmax_focal
