@@ -283,8 +283,9 @@ def main(quick=False):
 # %% Try it
 # 1. In part 1, move the five large values from 8–10 to 80–100. Predict first: which of
 #    the three answers moves, and by how much?
-# 2. In part 2, raise the gradient-descent learning rate from 0.14 to 0.17. The steep
-#    direction of the MSE bowl has curvature about 12: what happens when lr × 12 > 2?
+# 2. In part 2, raise the gradient-descent learning rate from 0.14 to 0.19. The steep
+#    direction of the MSE bowl has curvature about 11 (the larger eigenvalue of the Hessian
+#    2·mean([[x², x], [x, 1]])). Predict the path first: what happens once lr × 11 > 2?
 # 3. In part 3, replace losses.mse by losses.huber with delta=1.0 and run it again.
 #    Which boxes are new, and why is dL/dw now -2 instead of -7.2?
 

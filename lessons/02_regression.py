@@ -172,8 +172,8 @@ def main(quick=False):
 # 1. Change DELTAS to (0.1, 1, 5). Before you run: where does each Huber gradient go flat,
 #    and which one looks like MAE, which like MSE?
 # 2. In part 2, set outlier_fraction=0.3. Does MAE still hold the line? Does Huber δ=1?
-# 3. Give the outliers outlier_shift=-12 for half of them and +12 for the other half
-#    (edit line_with_outliers in a copy). Why does MSE suddenly do much better?
+# 3. In part 2, fit with Huber δ = 20 instead of δ = 1. Predict the line before you run it:
+#    which residuals are larger than 20, and what is Huber when none is?
 # 4. Train the MAE line with optimizer="sgd" and lr=0.01: the gradient is ±1 whatever the
 #    error, so watch the last steps of the gap curve wobble instead of settling.
 
