@@ -174,8 +174,8 @@ def main(quick=False):
 # 2. In part 2, set outlier_fraction=0.3. Does MAE still hold the line? Does Huber δ=1?
 # 3. In part 2, fit with Huber δ = 20 instead of δ = 1. Predict the line before you run it:
 #    which residuals are larger than 20, and what is Huber when none is?
-# 4. Train the MAE line with optimizer="sgd" and lr=0.01: the gradient is ±1 whatever the
-#    error, so watch the last steps of the gap curve wobble instead of settling.
+# 4. In train_line, pass optimizer="sgd" and lr=0.01 to fit. Under MAE each point's gradient
+#    is ±1 whatever its error, so the steps never shrink: watch the gap curve keep wobbling.
 
 if __name__ == "__main__":
     main()
