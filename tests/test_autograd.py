@@ -158,6 +158,14 @@ def test_float32_end_to_end():
     np.testing.assert_allclose(x.grad, x_ref.grad, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(w.grad, w_ref.grad, rtol=1e-4, atol=1e-6)
 
+    # second order keeps float32 too
+    (g,) = mg.grad(loss(x, w), w, create_graph=True)
+    (h,) = mg.grad((g * g).sum(), w)
+    assert g.dtype == np.float32 and h.dtype == np.float32
+    (g_ref,) = mg.grad(loss(x_ref, w_ref), w_ref, create_graph=True)
+    (h_ref,) = mg.grad((g_ref * g_ref).sum(), w_ref)
+    np.testing.assert_allclose(h.data, h_ref.data, rtol=1e-3, atol=1e-5)
+
 
 def test_power_zero_gives_a_zero_gradient_not_none():
     # regression: a ** 0 used to leave a.grad as None

@@ -337,6 +337,24 @@ def test_value_float32(op, shapes):
         np.testing.assert_allclose(t.grad, g64.data, rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.parametrize("op, shapes", CASES)
+def test_second_order_gradcheck(op, shapes):
+    # every backward is written in tensor ops, so it is differentiable: gradcheck the map
+    # inputs -> Σ_i <∇_i f, d_i> of f = Σ W · op(inputs), d_i fixed random directions
+    arrays = draw(op, shapes)
+    weight = weight_for(np.shape(op.ref(*arrays)))
+    rng = np.random.default_rng(3)
+    directions = [rng.normal(size=np.shape(x)) for x in arrays]
+
+    def directional_derivative(*ts):
+        grads = mg.grad((op.fn(*ts) * weight).sum(), ts, create_graph=True)
+        # the 0·Σt term keeps a graph when the op is linear (its gradient is then a constant)
+        return sum((g * d).sum() for g, d in zip(grads, directions)) + 0 * sum(t.sum() for t in ts)
+
+    inputs = [mg.Tensor(x, requires_grad=True) for x in arrays]
+    assert mg.gradcheck(directional_derivative, *inputs)
+
+
 # ---- function forms and comparisons ------------------------------------------------
 
 @pytest.mark.parametrize("name", ["exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh", "softplus",
