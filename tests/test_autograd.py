@@ -207,6 +207,27 @@ def test_mg_grad_with_grad_output_and_a_single_input():
     np.testing.assert_array_equal(g.data, [2.0, -4.0])
 
 
+def test_mg_grad_with_respect_to_an_intermediate_tensor():
+    x = leaf([1.0, 2.0])
+    h = x * 2
+    y = (h * h).sum()
+    gh, gx = mg.grad(y, [h, x])
+    np.testing.assert_array_equal(gh.data, [4.0, 8.0])       # dy/dh = 2h
+    np.testing.assert_array_equal(gx.data, [8.0, 16.0])      # dy/dx = 2h · 2
+
+
+def test_tensor_attributes():
+    t = mg.Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    assert t.shape == (2, 3) and t.ndim == 2 and t.dtype == np.float64 and len(t) == 2
+    assert t.numpy() is t.data
+    assert t[1, 2].item() == 5.0 and isinstance(t[1, 2].item(), float)
+    with pytest.raises(ValueError, match="one-element"):
+        t.item()
+    s = mg.Tensor(3.0, requires_grad=True)
+    s.backward()                                             # d s / d s = 1
+    assert s.grad == 1.0
+
+
 # ---- second order ----------------------------------------------------------------------
 
 def test_second_derivative_of_x_cubed():
