@@ -12,4 +12,6 @@ from .classification import (
 from .triplet import triplet, batch_triplet
 from .hinge import hinge, squared_hinge, multiclass_hinge
 from .regularization import l1_penalty, l2_penalty, elastic_net
+from .registry import register, unregister, catalogue, get
+from .checking import check
 from .focal import focal, softmax_focal
