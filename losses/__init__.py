@@ -15,3 +15,7 @@ from .regularization import l1_penalty, l2_penalty, elastic_net
 from .registry import register, unregister, catalogue, get
 from .checking import check
 from .focal import focal, softmax_focal
+from .custom import (
+    weighted_sum, curriculum_weights, log_cosh, reconstruction, perceptual,
+    adversarial_discriminator, adversarial_generator,
+)
