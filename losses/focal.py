@@ -59,7 +59,7 @@ def softmax_focal(logits, target, alpha=None, gamma=2.0, reduction="mean"):
 
     Lecture form, per sample with true class y:   FL = -α_y·(1 - pₜ)^γ·log(pₜ),
     p = softmax(z), pₜ = p_y.
-    Stable form: log pₜ = log_softmax(z)_y, and
+    Stable form: log pₜ = z_y - logsumexp(z), and
                     log(1 - pₜ) = logsumexp_{j≠y}(z_j) - logsumexp(z),
     so (1 - pₜ)^γ = exp(γ·log(1 - pₜ)): 1 - pₜ is never formed by a subtraction that
     cancels to 0 as pₜ -> 1, and no pow of 0 appears. Values and gradients are finite
@@ -94,12 +94,11 @@ def softmax_focal(logits, target, alpha=None, gamma=2.0, reduction="mean"):
                          f"{target_shape}{hint}")
     y = _checks.class_indices(target, classes, fn)
 
-    rows = np.arange(n)
-    log_p_t = z.log_softmax(axis=1)[rows, y]                          # log pₜ
-    every_class = np.tile(np.arange(classes), (n, 1))
-    other_classes = every_class[every_class != y[:, None]].reshape(n, classes - 1)
-    log_one_minus_p_t = (z[rows[:, None], other_classes].logsumexp(axis=1)
-                         - z.logsumexp(axis=1))                       # log(1 - pₜ)
+    log_normalizer = z.logsumexp(axis=1)                              # log Σ_j e^z_j
+    log_p_t = z[np.arange(n), y] - log_normalizer                     # log pₜ
+    # -inf on the true class drops it from the sum: e^-inf = 0 exactly, in both passes
+    true_class_out = np.where(np.eye(classes, dtype=bool)[y], -np.inf, 0.0).astype(z.dtype)
+    log_one_minus_p_t = (z + true_class_out).logsumexp(axis=1) - log_normalizer   # log(1 - pₜ)
     loss = -mg.exp(gamma * log_one_minus_p_t) * log_p_t
     if alpha is not None:
         loss = alpha[y] * loss                                        # α_y
