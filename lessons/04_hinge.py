@@ -8,7 +8,7 @@ squared hinge and the logistic loss log(1 + e^−m) against the margin, with the
 gradients from minigrad. The hinge is exactly flat beyond m = 1, so a point there
 stops pulling on the model; the logistic loss only fades. The second part trains
 a linear SVM (hinge + a small L2 penalty) and a logistic regression on the same
-2-D data and counts the points that still carry gradient: a handful for the SVM
+2-D data and counts the points that still carry gradient: one in six for the SVM
 (its support vectors), every single point for logistic regression. The third
 part drops every point that carries no gradient and trains again: the SVM's line
 does not move, the logistic line does.

@@ -182,7 +182,9 @@ def part_siamese(report, quick):
 
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
     bins = np.linspace(0, max(pair_distances(before, i, j).max(), pair_distances(after, i, j).max()), 50)
-    for ax, E, title in ((axes[0], before, "before training"), (axes[1], after, "after training")):
+    titles = ("Before training: similar and dissimilar pairs mixed",
+              "After: similar pairs near 0, dissimilar ones at m or beyond")
+    for ax, E, title in ((axes[0], before, titles[0]), (axes[1], after, titles[1])):
         D = pair_distances(E, i, j)
         ax.hist(D[Y == 0], bins=bins, alpha=0.6, color="tab:blue", density=True,
                 label=f"similar pairs ({int((Y == 0).sum())})")
@@ -191,7 +193,7 @@ def part_siamese(report, quick):
         ax.axvline(MARGIN, color="crimson", ls="--", lw=1.5, label=f"margin m = {MARGIN:g}")
         ax.set_xlabel("distance D between the two embeddings")
         ax.set_ylabel("density of pairs")
-        ax.set_title(f"Pair distances {title}")
+        ax.set_title(title)
         ax.legend(loc="upper right", fontsize=8)
     step_axis = np.arange(1, steps + 1)
     axes[2].plot(step_axis, history["similar"], color="tab:blue", lw=2, label="mean D, similar pairs")
