@@ -10,8 +10,8 @@ stops pulling on the model; the logistic loss only fades. The second part trains
 a linear SVM (hinge + a small L2 penalty) and a logistic regression on the same
 2-D data and counts the points that still carry gradient: one in six for the SVM
 (its support vectors), every single point for logistic regression. The third
-part drops every point that carries no gradient and trains again: the SVM's line
-does not move, the logistic line does.
+part drops every point that carries no gradient and trains again: the SVM does
+not change, logistic regression does.
 
 Run it with `python -m lessons 04` (or `python -m lessons.04_hinge`). To step
 through it, open this file in VS Code or Jupyter: each `# %%` cell defines one part,
@@ -208,7 +208,9 @@ def part_svm(report, quick):
 # If a point does not pull on the SVM at its optimum, removing it cannot move the
 # optimum: the SVM is determined by its support vectors alone (the points with m ≤ 1;
 # we keep the few sitting right on the margin lines too, m < 1.01). Logistic
-# regression has no such points: train it on the same subset and its line moves.
+# regression has no such points: train it on the same subset and (w, b) changes a lot.
+# Its decision line happens to stay close here (the kept points sit symmetrically
+# around it), but w shrinks, so its lines f = ±1 (p = 0.27 and 0.73) spread far apart.
 def relative_change(before, after):
     before, after = np.r_[before[0], before[1]], np.r_[after[0], after[1]]
     return np.linalg.norm(after - before) / np.linalg.norm(before)
