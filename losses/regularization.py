@@ -42,7 +42,7 @@ def l1_penalty(params, lam):
     weight already at 0 gets no push from the penalty (0 is in the subdifferential
     [-λ, λ] there); elsewhere the gradient is λ·sign(w), the same size however small w
     is: this constant pull is what makes weights reach 0 (sparsity, feature selection).
-    `lam` must be a finite number >= 0.
+    `lam` must be a finite number >= 0 (NaN raises); NaN in a parameter propagates.
     Reference: R. Tibshirani, "Regression Shrinkage and Selection via the Lasso",
     Journal of the Royal Statistical Society B 58(1), 1996.
 
@@ -63,7 +63,7 @@ def l2_penalty(params, lam):
     Computed as written: smooth everywhere, gradient 2λw, so a weight's pull towards 0
     fades as it gets small and weights shrink without reaching 0. The optimisers'
     `weight_decay=wd` adds wd·w to the gradient: the same as this penalty with λ = wd/2.
-    `lam` must be a finite number >= 0.
+    `lam` must be a finite number >= 0 (NaN raises); NaN in a parameter propagates.
     Reference: A. E. Hoerl and R. W. Kennard, "Ridge Regression: Biased Estimation for
     Nonorthogonal Problems", Technometrics 12(1), 1970.
 
@@ -83,7 +83,8 @@ def elastic_net(params, l1, l2):
     Lecture form:   R = λ₁·Σ|wᵢ| + λ₂·Σwᵢ²   (`l1` is λ₁, `l2` is λ₂).
     Computed as written, the two sums of `l1_penalty` and `l2_penalty` with their
     conventions: |w|'(0) = 0, so the gradient is λ₁·sign(w) + 2λ₂w. `l1` and `l2` must be finite
-    numbers >= 0; l2 = 0 gives the lasso, l1 = 0 ridge.
+    numbers >= 0 (NaN raises); l2 = 0 gives the lasso, l1 = 0 ridge. NaN in a parameter
+    propagates.
     Reference: H. Zou and T. Hastie, "Regularization and Variable Selection via the
     Elastic Net", Journal of the Royal Statistical Society B 67(2), 2005.
 
