@@ -388,7 +388,11 @@ class Pairs(Adapter):
 
 
 class Triplets(Adapter):
-    axis_label = "d(a,p) − d(a,n)"
+    @property
+    def axis_label(self):
+        if self.info.batch_form:
+            return "d(a,p) − d(a,n) in a batch of three (the positive is an anchor too)"
+        return "d(a,p) − d(a,n)"
 
     @property
     def differentiable(self):
