@@ -41,6 +41,6 @@ def contrastive(x1, x2, y, margin=1.0, reduction="mean"):
 
     squared = _distance.row_distances(x1, x2, squared=True)
     D = _distance.safe_sqrt(squared)
-    Y = y.detach()
+    Y = mg.Tensor(y.data, dtype=x1.dtype)        # a constant in the embeddings' dtype: float32 stays float32
     per_pair = (1.0 - Y) * squared + Y * mg.relu(m - D) ** 2
     return _reduce.apply(per_pair, reduction, fn)

@@ -156,6 +156,12 @@ def test_float32_stays_float32(case):
     assert a.grad.dtype == np.float32 and b.grad.dtype == np.float32
 
 
+def test_float32_embeddings_with_float64_labels_stay_float32():
+    x1 = mg.Tensor(np.zeros((2, 2), dtype=np.float32), requires_grad=True)
+    x2 = np.ones((2, 2), dtype=np.float32)
+    assert contrastive(x1, x2, mg.Tensor([0.0, 1.0])).dtype == np.float32
+
+
 def test_zero_at_a_perfect_fit():
     # similar pairs identical, dissimilar pairs beyond the margin
     x1 = [[1.0, 2.0], [0.0, 0.0]]
