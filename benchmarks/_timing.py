@@ -78,7 +78,8 @@ def fmt_time(seconds):
 def fmt_bytes(n):
     for unit, scale in (("GB", 2**30), ("MB", 2**20), ("kB", 2**10)):
         if n >= scale:
-            return f"{n / scale:.3g} {unit}"
+            value = n / scale
+            return f"{value:.0f} {unit}" if value >= 100 else f"{value:.3g} {unit}"
     return f"{n} B"
 
 
