@@ -79,7 +79,8 @@ def pow(a, p):
     a, p = _pair(a, p)
     if p.requires_grad:
         return exp(p * log(a))
-    exponent = p.data
+    # a plain float exponent lets numpy take its fast paths (a**2 as a*a, a**-1 as 1/a)
+    exponent = p.data.item() if p.data.ndim == 0 else p.data
 
     def backward(g, out):
         if not np.any(exponent):          # a**0 is constant: a zero gradient, avoiding 0 * inf at a = 0
@@ -205,7 +206,9 @@ def softplus(a):
 
     def backward(g, out):
         return (g * sigmoid(a),)
-    return record(np.logaddexp(0, a.data).astype(a.dtype, copy=False), (a,), backward, "softplus")
+    # max(a, 0) + log1p(e**-|a|): no overflow, and a NaN passes through without a warning
+    value = np.maximum(a.data, 0) + np.log1p(np.exp(-np.abs(a.data)))
+    return record(value, (a,), backward, "softplus")
 
 
 def tanh(a):
@@ -315,7 +318,8 @@ def _extreme(a, axis, keepdims, numpy_reduce, name):
     axes = _axes(axis, a.ndim)
     kept = numpy_reduce(a.data, axis=axes, keepdims=True)
     is_extreme = a.data == kept
-    share = is_extreme / is_extreme.sum(axis=axes, keepdims=True)   # ties split equally
+    # ties split equally; a slice holding a NaN has no extreme entry and passes no gradient
+    share = is_extreme / np.maximum(is_extreme.sum(axis=axes, keepdims=True), 1)
 
     def backward(g, out):
         return (reshape(g, kept.shape) * _const(share, g),)
@@ -389,10 +393,16 @@ def transpose(a, *axes):
 
 
 def _plain_index(index):
-    """Tensors inside an index become their arrays."""
+    """Tensors inside an index become arrays: booleans stay masks, floats become integer indices."""
     if isinstance(index, tuple):
-        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
-    return index.data if isinstance(index, Tensor) else index
+        return tuple(_plain_index(i) for i in index)
+    if not isinstance(index, Tensor):
+        return index
+    if index.dtype == bool:
+        return index.data
+    if np.any(index.data != np.round(index.data)):
+        raise IndexError(f"index: a tensor used as an index must hold whole numbers, got {index.data}")
+    return index.data.astype(np.int64)
 
 
 def getitem(a, index):

@@ -563,3 +563,20 @@ def test_intermediate_tensors_are_freed_when_the_loss_is_dropped():
             assert [r() for r in refs] == [None] * 4, f"create_graph={create_graph}"
     finally:
         gc.enable()
+
+
+def test_nan_propagates_through_softplus_and_max_without_warning():
+    # the pytest config turns RuntimeWarnings into errors, so a warning fails here
+    x = mg.Tensor([np.nan, 1.0], requires_grad=True)
+    y = mg.softplus(x).sum() + x.max()
+    y.backward()
+    assert np.isnan(y.item())
+    assert np.isfinite(x.grad[1])
+
+
+def test_index_with_a_tensor_of_whole_numbers():
+    t = mg.Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    t[mg.Tensor([0, 2, 2])].sum().backward()
+    assert t.grad.tolist() == [1.0, 0.0, 2.0]
+    with pytest.raises(IndexError, match="whole numbers"):
+        t[mg.Tensor([0.5])]
