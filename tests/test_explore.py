@@ -1,4 +1,5 @@
 """`python -m lessons explore NAME`: both figures for every built-in loss and for a new one."""
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -93,3 +94,21 @@ def test_the_lesson_runner_still_works(tmp_path):
     listing = subprocess.run([sys.executable, "-m", "lessons"], cwd=ROOT, capture_output=True,
                              text=True, timeout=120)
     assert listing.returncode == 0 and "01" in listing.stdout
+
+
+def test_template_runs_end_to_end(out, capsys):
+    """lessons/your_own_loss.py (not numbered, so `all` skips it) in quick mode, like a lesson."""
+    module = importlib.import_module("lessons.your_own_loss")
+    report = module.main(quick=True)
+    printed = capsys.readouterr().out
+    assert report.checks
+    for check in report.checks:
+        assert check.claim in printed
+        assert check.ok, f"{check.claim} ({check.detail})"
+    assert {p.name for p in report.figures} == {f"{f}.png" for f in module.FIGURES}
+    for figure in module.FIGURES:
+        assert (out / f"{figure}.png").stat().st_size > 5_000
+    # both losses are in the catalogue now, and the command line can check them
+    assert {"my_log_cosh", "mse_mae_blend"} <= set(losses.catalogue())
+    assert lessons_main(["check", "my_log_cosh"]) == 0
+    assert lessons_main(["check", "mse_mae_blend", "--param", "weight=0.2"]) == 0
