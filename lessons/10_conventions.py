@@ -26,7 +26,7 @@ import losses
 import minigrad as mg
 from lessons._common import Report, derivatives, rng
 
-FIGURES = ["bce", "label_smoothing", "huber_smoothl1", "contrastive", "hinge", "triplet"]
+FIGURES = ["bce", "label_smoothing", "huber_smoothl1", "contrastive", "hinge", "triplet", "summary"]
 
 KERAS_EPSILON = 1e-7          # keras.config.epsilon()
 TORCH_LOG_FLOOR = -100.0      # torch.nn.BCELoss: each log term clamped at -100
@@ -127,6 +127,10 @@ def part_bce(report, quick):
     report.check("over the sweep p = 1e-60 … 1 (y = 1), ours == min(−log p, 100)",
                  np.allclose(ours_curve, np.minimum(-np.log(p), 100.0), rtol=1e-12, atol=0),
                  f"{len(p)} points; naive reaches {curves['naive −log p'][0]:.1f} at p = 1e-60")
+    keras = curves["Keras (p clipped to [1e-7, 1 − 1e-7])"][:-1]          # p < 1: the clip's upper end is unused
+    report.check("and Keras-style == min(−log p, −log 1e-7): the same curve cut at 16.1 instead of 100",
+                 np.allclose(keras, np.minimum(-np.log(p[:-1]), -np.log(KERAS_EPSILON)), rtol=1e-12, atol=0),
+                 f"{len(keras)} points")
     table_row(report, "BCE, p = 1, y = 0", f"{ours:g}", f"naive {naive}, Keras {keras_style:.3f}",
               "ours = PyTorch = min(−log(1−p), 100)")
 
@@ -441,6 +445,11 @@ def part_hinge(report, quick):
     acc_naive, acc_ours = accuracy(naive["B"], data["B"]), accuracy(ours["B"], data["B"])
     report.check("ours raises ValueError for {0, 1} labels, naming the argument",
                  message != "(no error raised)" and "target" in message, message)
+    scores = data["B"] @ ours["B"][0] + ours["B"][1]
+    mapped_gap = np.abs(losses.hinge(scores, 2 * y01 - 1, reduction="none").data
+                        - np.maximum(0.0, 1 - (2 * y01 - 1) * scores)).max()
+    report.check("exact relation: with y = 2·y01 − 1, ours == max(0, 1 − y·f) for every sample",
+                 mapped_gap < 1e-12, f"largest difference {mapped_gap:.1e}")
     report.check("with a label 0 the naive hinge is the constant 1 with gradient exactly 0",
                  zero_label_grad == 0.0, f"largest |gradient| {zero_label_grad:g}")
     report.check("the naive 0/1 model is identical whether class 0 sits at A or at B",
@@ -513,8 +522,10 @@ def part_triplet(report, quick):
               "squared compares d², not d")
 
 
-# %% The summary table
-def print_table(report):
+# %% The summary table, printed and drawn
+# Look for: one line per trap, our number next to the other convention's, and the
+# relation that converts one into the other.
+def summary_table(report):
     rows = report.numbers.get("table", [])
     header = ("convention", "ours", "the other one", "exact relation")
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(4)]
@@ -523,6 +534,21 @@ def print_table(report):
     print(line.format(*("-" * w for w in widths)))
     for row in rows:
         print(line.format(*row))
+
+    fig, ax = plt.subplots(figsize=(13, 3.4))
+    ax.axis("off")
+    table = ax.table(cellText=[list(map(str, row)) for row in rows], colLabels=header, loc="center",
+                     cellLoc="left", colWidths=[0.3, 0.12, 0.25, 0.33])
+    table.auto_set_font_size(False)
+    table.set_fontsize(9)
+    table.scale(1, 1.6)
+    for (row, _), cell in table.get_celld().items():
+        if row == 0:
+            cell.set_facecolor("#dde6f0")
+            cell.set_text_props(weight="bold")
+    ax.set_title("same name, different loss: our number, the other convention's, and how to convert")
+    fig.tight_layout()
+    report.save(fig, "summary")
 
 
 # %% Run everything
@@ -534,7 +560,7 @@ def main(quick=False):
     part_contrastive(report, quick)
     part_hinge(report, quick)
     part_triplet(report, quick)
-    print_table(report)
+    summary_table(report)
     return report
 
 
