@@ -10,6 +10,8 @@ Conventions at kinks (one value chosen, the same everywhere):
   max/min reductions split the gradient equally among tied entries,
   maximum(a, b) and minimum(a, b) give half to each side where a == b.
 """
+import math
+
 import numpy as np
 
 from .autograd import record, unbroadcast
@@ -137,9 +139,7 @@ def matmul(a, b):
 
 def swap_last(a):
     """Swap the last two axes (the matrix transpose of a batch of matrices)."""
-    axes = list(range(a.ndim))
-    axes[-2], axes[-1] = axes[-1], axes[-2]
-    return transpose(a, *axes)
+    return transpose(a, *range(a.ndim - 2), a.ndim - 1, a.ndim - 2)
 
 
 # ---- elementwise functions ----------------------------------------------------
@@ -313,7 +313,7 @@ def mean(a, axis=None, keepdims=False):
     """Average over `axis`, composed as sum / count."""
     a = wrap(a)
     axes = _axes(axis, a.ndim)
-    count = int(np.prod([a.shape[i] for i in axes]))
+    count = math.prod(a.shape[i] for i in axes)       # np.prod of a short list costs 2 µs
     return sum(a, axes, keepdims) / count
 
 
