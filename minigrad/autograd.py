@@ -72,7 +72,8 @@ def unbroadcast(grad, shape):
         return grad
     added = grad.ndim - len(shape)
     stretched = tuple(added + i for i, n in enumerate(shape) if n == 1 and grad.shape[added + i] != 1)
-    return grad.sum(axis=tuple(range(added)) + stretched).reshape(shape)
+    grad = grad.sum(axis=tuple(range(added)) + stretched)
+    return grad if grad.shape == shape else grad.reshape(shape)   # a bias's gradient needs no reshape
 
 
 def _reverse_topological(root):

@@ -388,10 +388,11 @@ def transpose(a, *axes):
     a = wrap(a)
     if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
         axes = tuple(axes[0])
-    axes = tuple(ax % a.ndim for ax in axes) if axes else tuple(reversed(range(a.ndim)))
+    axes = axes or tuple(reversed(range(a.ndim)))
 
     def backward(g, out):
-        inverse = sorted(range(len(axes)), key=axes.__getitem__)    # the permutation that undoes axes
+        # the permutation that undoes axes (a negative axis counts from the end, as in numpy)
+        inverse = sorted(range(len(axes)), key=lambda i: axes[i] % len(axes))
         return (transpose(g, *inverse),)
     return record(a.data.transpose(axes), (a,), backward, "transpose")
 
