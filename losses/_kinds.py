@@ -22,6 +22,7 @@ NUDGE = 1e-3           # "near a kink": far enough that finite differences (eps 
 HUGE_RESIDUAL = 1e6
 HUGE_LOGIT = 1e4
 HUGE_DISTANCE = 1e4
+SCALES = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)   # confident logits for a "perfect fit" (the best one counts)
 
 
 def _numeric_params(params):
@@ -193,8 +194,9 @@ class Binary(Adapter):
         if self.probabilities:
             p = right.astype(float)
             return (p, y), [(np.abs(p - 0.1), y), (np.full(8, 0.5), y)]
-        z = np.where(right, 30.0, -30.0)
-        return (z, y), [(0.5 * z, y), (np.zeros(8), y)]
+        # from logits the best fit may sit at a finite margin (label smoothing): try several
+        confident = [(np.where(right, m, -m), y) for m in SCALES]
+        return confident, [(np.zeros(8), y)] + [(np.where(right, -m, m), y) for m in (1.0, 4.0)]
 
     def mismatched(self, n=4):
         neg, pos = self.labels
@@ -286,8 +288,10 @@ class Multiclass(Adapter):
             return (onehot, self._target(classes)), [
                 (0.9 * onehot + 0.1 / self.C, self._target(classes)),
                 (np.full((6, self.C), 1 / self.C), self._target(classes))]
-        return (30.0 * onehot, self._target(classes)), [(15.0 * onehot, self._target(classes)),
-                                                       (np.zeros((6, self.C)), self._target(classes))]
+        wrong = np.eye(self.C)[(classes + 1) % self.C]
+        target = self._target(classes)
+        return ([(m * onehot, target) for m in SCALES],
+                [(np.zeros((6, self.C)), target)] + [(m * wrong, target) for m in (1.0, 4.0)])
 
     def mismatched(self, n=4):
         x = np.full((n, self.C), 1 / self.C)

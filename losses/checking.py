@@ -195,16 +195,19 @@ def _prop_non_negative(info, adapter, params, rng):
 def _prop_perfect(info, adapter, params, rng):
     perfect, nearby = adapter.perfect(rng)
     reduction = "mean" if info.has_reduction else None
-    value = _value_and_grads(adapter, perfect, params, reduction, grads=False)[0]
-    value = float(np.sum(value))
+    candidates = perfect if isinstance(perfect, list) else [perfect]   # logits: several margins
+    values = [float(np.sum(_value_and_grads(adapter, inputs, params, reduction, grads=False)[0]))
+              for inputs in candidates]
+    value = min(values) if all(np.isfinite(values)) else float("nan")
     if not np.isfinite(value):
-        raise _Failure(f"value {value} at a perfect fit")
+        raise _Failure(f"value {_fmt(values)} at a perfect fit")
     others = [float(np.sum(_value_and_grads(adapter, inputs, params, reduction, grads=False)[0]))
               for inputs in nearby]
     if abs(value) <= 1e-6:
-        return PASS, f"0 at a perfect fit (value {value:.2g}); {', '.join(f'{o:.3g}' for o in others)} nearby"
+        return PASS, f"0 at a perfect fit (value {value:.2g}); worse fits give {', '.join(f'{o:.3g}' for o in others)}"
     if value <= min(others) + 1e-12:
-        return PASS, f"minimal at a perfect fit, though not 0 (value {value:.3g}; nearby {min(others):.3g})"
+        return PASS, (f"minimal at a perfect fit, though not 0 (value {value:.3g}; "
+                      f"{min(others):.3g} or more when worse)")
     raise _Failure(f"a perfect fit gives {value:.4g}, more than a worse fit nearby ({min(others):.4g})")
 
 

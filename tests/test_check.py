@@ -154,6 +154,15 @@ def test_robust_line_matches_the_mathematics(name, robust):
     assert detail.startswith("yes" if robust else "no"), detail
 
 
+def test_label_smoothing_is_minimal_but_not_zero_at_a_perfect_fit():
+    # smoothed targets (0.9333, 0.0333, 0.0333) for ε = 0.1, C = 3: the lowest reachable
+    # cross-entropy is their entropy, 0.9333·log(1/0.9333) + 2·0.0333·log(30) ≈ 0.291 > 0
+    line = losses.check("cross_entropy", label_smoothing=0.1, verbose=False)["perfect_fit"]
+    assert line.status == "pass" and "not 0" in line.detail
+    best = float(line.detail.split("value ")[1].split(";")[0])
+    assert 0.291 <= best < 0.35
+
+
 def test_parameters_are_used():
     # Huber with δ = 0.5 caps the gradient at 0.5: the robust line shows it
     detail = losses.check("huber", delta=0.5, verbose=False)["robust"].detail
