@@ -11,6 +11,7 @@ line of the report tests one property on inputs that fit the loss's kind (see
     non-negative   no sample gets a negative loss
     perfect fit    zero (or at least minimal) where the prediction is right
     shapes         (N, 1) against (N,) raises ValueError instead of broadcasting to (N, N)
+    reductions     "none" keeps one value per sample (or element), "sum" adds them up
     float32        float32 inputs give a float32 value and float32 gradients
     well-scaled    (a note) the value and the per-sample gradient at unit-scale inputs
     robust         (a note) whether the gradient stays bounded as the error grows
@@ -230,6 +231,21 @@ def _prop_shapes(info, adapter, params, rng):
     return PASS, "ValueError for " + "; ".join(d for d, _ in cases)
 
 
+def _prop_reductions(info, adapter, params, rng):
+    if not info.has_reduction:
+        return SKIP, "no reduction argument"
+    inputs = _tensors(adapter.samples(rng)[0], adapter, requires_grad=False)
+    none = adapter.call(inputs, params, "none")
+    total = adapter.call(inputs, params, "sum")
+    if none.size <= 1:
+        raise _Failure(f'reduction="none" gave shape {none.shape} for a batch of {inputs[0].shape[0]}: '
+                       f"it should keep one value per sample (is the reduction argument ignored?)")
+    if total.size != 1 or not np.allclose(total.data, none.data.sum(), rtol=1e-9, atol=1e-12):
+        raise _Failure(f'reduction="sum" gave {_fmt(total.data)}, but the "none" values add up to '
+                       f"{none.data.sum():.6g}")
+    return PASS, f'"none" keeps {none.shape}, "sum" adds them up'
+
+
 def _prop_float32(info, adapter, params, rng):
     inputs = adapter.float32(adapter.samples(rng)[0])
     tensors = _tensors(inputs, adapter, dtype=np.float32)
@@ -252,6 +268,8 @@ def _prop_scaled(info, adapter, params, rng):
     value = float(np.sum(value))
     _, sample_grads, _ = _value_and_grads(adapter, inputs, params, "sum" if info.has_reduction else None)
     g = sample_grads[0]
+    if not info.has_reduction and info.kind != "penalty":
+        g = g * g.shape[0]          # the loss averages inside: undo the 1/N to get per-sample sizes
     per_sample = np.sqrt(np.sum(g.reshape(g.shape[0], -1) ** 2, axis=1)) if g.ndim else np.abs(g)
     rms = float(np.sqrt(np.mean(per_sample ** 2)))
     detail = f"value {value:.3g}, per-sample gradient {rms:.3g} (RMS) at unit-scale inputs"
@@ -278,17 +296,35 @@ def _prop_robust(info, adapter, params, rng):
     return NOTE, f"yes: the gradient stays bounded as {what} grows (|dL/dx| = {shown})"
 
 
+# key, title, property, whether a numpy warning inside it fails it (non-negative looks at
+# the extremes too, but overflow there is the "extremes" line's business)
 PROPERTIES = [
-    ("gradient", "gradient (random points)", _prop_gradient),
-    ("kinks", "gradient near kinks", _prop_kinks),
-    ("extremes", "finite at extremes", _prop_extremes),
-    ("non_negative", "non-negative", _prop_non_negative),
-    ("perfect_fit", "zero at a perfect fit", _prop_perfect),
-    ("shapes", "shape mismatch raises", _prop_shapes),
-    ("float32", "float32 kept", _prop_float32),
-    ("well_scaled", "well-scaled", _prop_scaled),
-    ("robust", "robust to outliers", _prop_robust),
+    ("gradient", "gradient (random points)", _prop_gradient, True),
+    ("kinks", "gradient near kinks", _prop_kinks, True),
+    ("extremes", "finite at extremes", _prop_extremes, True),
+    ("non_negative", "non-negative", _prop_non_negative, False),
+    ("perfect_fit", "zero at a perfect fit", _prop_perfect, True),
+    ("shapes", "shape mismatch raises", _prop_shapes, True),
+    ("reductions", "reductions", _prop_reductions, True),
+    ("float32", "float32 kept", _prop_float32, True),
+    ("well_scaled", "well-scaled", _prop_scaled, True),
+    ("robust", "robust to outliers", _prop_robust, True),
 ]
+
+
+def _returns_a_tensor(info, adapter, params):
+    """None if the loss returns a minigrad Tensor on typical inputs, else the reason it does not."""
+    inputs = _tensors(adapter.samples(np.random.default_rng(0))[0], adapter)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = adapter.call(inputs, params, "mean" if info.has_reduction else None)
+    except Exception as err:    # noqa: BLE001 - reported, not raised
+        return f"calling it on typical {info.kind} inputs raised {type(err).__name__}: {err}"
+    if not isinstance(out, mg.Tensor):
+        return (f"it returned {type(out).__name__}, not a minigrad Tensor: build the loss from "
+                f"minigrad ops (and return the tensor) so that the engine can differentiate it")
+    return None
 
 
 def check(loss, *, kind=None, verbose=True, seed=0, **params):
@@ -305,7 +341,13 @@ def check(loss, *, kind=None, verbose=True, seed=0, **params):
     params = info.with_params(**params)
     adapter = _kinds.adapter(info, params)
     result = CheckResult(info.name, info.kind, info.signature(params), params)
-    for key, title, prop in PROPERTIES:
+    broken = _returns_a_tensor(info, adapter, params)
+    if broken:
+        result.lines.append(Line("calls", "returns a loss tensor", FAIL, broken))
+        if verbose:
+            print(result.report())
+        return result
+    for key, title, prop, warnings_fail in PROPERTIES:
         rng = np.random.default_rng(seed)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -316,7 +358,7 @@ def check(loss, *, kind=None, verbose=True, seed=0, **params):
             except Exception as err:    # noqa: BLE001 - a crash is a failed property, with its reason
                 status, detail = FAIL, f"raised {type(err).__name__}: {err}"
         numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
-        if numeric and status != FAIL:
+        if numeric and warnings_fail and status != FAIL:
             status = FAIL
             detail = f"numpy warned '{numeric[0].message}' (an overflow or a division by zero); " + detail
         result.lines.append(Line(key, title, status, detail))

@@ -256,8 +256,12 @@ def _focal_gradient(p, gamma, alpha):
 
 
 def _ce_gradient(x, label_smoothing=0.0, weight=None):
-    # logits (x, 0, 0), class 0: p0 = e^x / (e^x + 2); dL/dx = p0 - q0, q0 = 1 - ε + ε/3
-    return _sigmoid(x - np.log(2.0)) - (1 - label_smoothing + label_smoothing / 3)
+    # logits (x, 0, 0), class 0, p0 = e^x / (e^x + 2). As PyTorch weighs a smoothed target,
+    # L = (1-ε) w0 (-log p0) + (ε/3) Σ_c w_c (-log p_c), and d(-log p_c)/dx = p0 - [c = 0]:
+    # dL/dx = (1-ε) w0 (p0 - 1) + (ε/3)(W p0 - w0), W = Σ_c w_c   (= p0 - (1 - ε + ε/3) unweighted)
+    w = np.ones(3) if weight is None else np.asarray(weight, dtype=float)
+    p0, eps = _sigmoid(x - np.log(2.0)), label_smoothing
+    return (1 - eps) * w[0] * (p0 - 1) + eps / 3 * (w.sum() * p0 - w[0])
 
 
 _BUILTINS = [

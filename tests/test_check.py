@@ -69,6 +69,18 @@ def shifted_square(pred, target, reduction="mean"):
     return _reduce.apply((pred - target - 1.0) ** 2, reduction, fn="shifted_square")
 
 
+def ignores_reduction(pred, target, reduction="mean"):
+    """Accepts `reduction` but always returns the mean: "none" gives one number, not N."""
+    pred, target = _checks.same_shape(pred, target, fn="ignores_reduction")
+    return ((pred - target) ** 2).mean()
+
+
+def returns_a_number(pred, target, reduction="mean"):
+    """Computes with numpy: the engine sees no graph, so nothing can be differentiated."""
+    pred, target = _checks.same_shape(pred, target, fn="returns_a_number")
+    return float(np.mean((pred.data - target.data) ** 2))
+
+
 def _failed(result):
     return {line.key for line in result.lines if line.failed}
 
@@ -119,12 +131,35 @@ def test_not_minimal_at_a_perfect_fit_is_caught():
     assert "perfect_fit" in _failed(result)
 
 
+def test_ignored_reduction_is_caught():
+    result = losses.check(ignores_reduction, kind="regression", verbose=False)
+    assert _failed(result) == {"reductions"}
+    assert "ignored" in result["reductions"].detail
+
+
+def test_a_loss_that_is_not_a_tensor_stops_early():
+    result = losses.check(returns_a_number, kind="regression", verbose=False)
+    assert [line.key for line in result.lines] == ["calls"] and not result.passed
+    assert "not a minigrad Tensor" in result["calls"].detail
+
+
+def test_a_loss_without_reduction_argument_can_pass():
+    def mean_square(pred, target):
+        pred, target = _checks.same_shape(pred, target, fn="mean_square")
+        return ((pred - target) ** 2).mean()
+    result = losses.check(mean_square, kind="regression", verbose=False)
+    assert result.passed and result["reductions"].status == "skip"
+    # per-sample gradient at unit-scale inputs: 2·(ŷ − y) with ŷ − y ~ N(0, 2), RMS ≈ 2·√2 ≈ 2.8
+    rms = float(result["well_scaled"].detail.split("per-sample gradient ")[1].split()[0])
+    assert 2.0 < rms < 3.6
+
+
 def test_report_is_printed_and_readable(capsys):
     result = losses.check(broadcasting_mse, kind="regression")
     printed = capsys.readouterr().out
     assert printed.strip() == result.report().strip()
     assert "[FAIL] shape mismatch raises" in printed
-    assert printed.strip().splitlines()[-1].startswith("6 passed, 1 failed")
+    assert printed.strip().splitlines()[-1].startswith("7 passed, 1 failed")
 
 
 # ---- every built-in loss passes, and the notes say what the mathematics says ----------
@@ -134,8 +169,8 @@ def test_builtin_loss_passes(name):
     result = losses.check(name, verbose=False)
     assert result.passed, result.report()
     assert {line.key for line in result.lines} == {
-        "gradient", "kinks", "extremes", "non_negative", "perfect_fit", "shapes", "float32",
-        "well_scaled", "robust"}
+        "gradient", "kinks", "extremes", "non_negative", "perfect_fit", "shapes", "reductions",
+        "float32", "well_scaled", "robust"}
 
 
 # bounded gradient as the error grows: |d/dr| of r² is 2|r| (grows), of |r| is 1, of Huber

@@ -139,18 +139,38 @@ WITH_GRADIENT = [(name, case) for name in BUILTIN_NAMES
                  if losses.get(name).analytic_gradient(case) is not None]
 
 
+# the same with parameters away from their defaults
+NON_DEFAULT = [("huber", None, {"delta": 0.5}), ("cross_entropy", None, {"weight": [2.0, 1.0, 1.0], "label_smoothing": 0.2}),
+               ("focal", None, {"gamma": 5.0, "alpha": None}), ("contrastive", "dissimilar", {"margin": 2.0}),
+               ("binary_cross_entropy_with_logits", None, {"pos_weight": 3.0}),
+               ("multiclass_hinge", None, {"margin": 0.5}), ("triplet", None, {"margin": 0.5}),
+               ("softmax_focal", None, {"gamma": 0.5}), ("elastic_net", None, {"l1": 0.3, "l2": 0.05})]
+
+
 @pytest.mark.parametrize("name, case", WITH_GRADIENT, ids=[f"{n}-{c}" for n, c in WITH_GRADIENT])
 def test_closed_form_gradient_matches_backward(name, case):
+    _compare_closed_form(name, case, {})
+
+
+@pytest.mark.parametrize("name, case, params", NON_DEFAULT, ids=[n for n, _, _ in NON_DEFAULT])
+def test_closed_form_gradient_with_parameters(name, case, params):
+    _compare_closed_form(name, case, params)
+
+
+def _compare_closed_form(name, case, overrides):
     info = losses.get(name)
-    adapter = _kinds.adapter(info, info.params)
-    lo, hi = adapter.axis_range(info.params)
+    params = info.with_params(**overrides)
+    adapter = _kinds.adapter(info, params)
+    lo, hi = adapter.axis_range(params)
     x = np.linspace(lo, hi, 40)                 # even count: 0 is not on the grid (no kink hit)
     x = x[np.abs(x - 1.0) > 1e-3]               # nor the hinge of hinge losses at margin 1
-    x = x[x != 0.0]                             # distances start at D = 0, where the slope is 0 by convention
-    _, slope, _ = derivatives(lambda t: adapter.along(t, info.params, case), x)
+    x = x[np.min(np.abs(x[:, None] - np.array([0.0] + [v for v in params.values()
+                                                    if isinstance(v, float)])), axis=1) > 1e-3]
+    # (nor 0, where distances start and the slope is 0 by convention, nor a margin or δ)
+    _, slope, _ = derivatives(lambda t: adapter.along(t, params, case), x)
     closed = info.analytic_gradient(case)
     names = list(inspect.signature(closed).parameters)[1:]
-    expected = closed(x, **{k: v for k, v in info.params.items() if k in names})
+    expected = closed(x, **{k: v for k, v in params.items() if k in names})
     keep = np.isfinite(expected)
     assert keep.any()
     np.testing.assert_allclose(slope[keep], expected[keep], rtol=1e-6, atol=1e-9)
