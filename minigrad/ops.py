@@ -55,6 +55,8 @@ def mul(a, b):
     a, b = _pair(a, b)
 
     def backward(g, out):
+        if a is b:                  # a square, x * x: one product 2gx instead of gx + gx
+            return g * (2.0 * a), None
         # skip the product for an input that needs no gradient (a constant, the data)
         return (g * b if a.requires_grad else None,
                 g * a if b.requires_grad else None)
