@@ -79,9 +79,12 @@ def curves_figure(info, params, quick=False):
             if g is not None:
                 analytic[label] = (nothing, _accepting(g, entry_params), nothing)
     robust = check(info, verbose=False, **params)["robust"].detail
-    worst = "the largest weights are pulled hardest" if info.kind == "penalty" else "the worst samples dominate"
-    verdict = ("bounded gradient: robust to outliers" if robust.startswith("yes")
-               else f"gradient grows without bound: {worst}")
+    if info.kind == "penalty":
+        verdict = ("the same pull on every weight, however large" if robust.startswith("yes")
+                   else "the pull grows with the weight: large weights shrink most")
+    else:
+        verdict = ("bounded gradient: robust to outliers" if robust.startswith("yes")
+                   else "gradient grows without bound: the worst samples dominate")
     title = f"{_label(info, params)} [{info.kind}]: {verdict}"
     fig = _common.loss_gradient_curvature(curves, x, adapter.axis_label, title, analytic or None)
     for ax in fig.axes:
@@ -96,7 +99,7 @@ def _clip_axis(ax):
     data = data[np.isfinite(data)]
     if data.size:
         lo, hi = np.percentile(data, [2, 98])
-        pad = 0.1 * (hi - lo) + 1e-9
+        pad = 0.1 * (hi - lo) if hi - lo > 1e-9 else max(0.5, 0.1 * abs(hi))   # a flat line: a plain scale
         ax.set_ylim(min(lo, 0) - pad, hi + pad)
 
 
