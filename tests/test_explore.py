@@ -112,3 +112,13 @@ def test_template_runs_end_to_end(out, capsys):
     assert {"my_log_cosh", "mse_mae_blend"} <= set(losses.catalogue())
     assert lessons_main(["check", "my_log_cosh"]) == 0
     assert lessons_main(["check", "mse_mae_blend", "--param", "weight=0.2"]) == 0
+
+
+def test_cli_lists_the_catalogue_and_imports_modules(capsys):
+    assert lessons_main(["losses"]) == 0
+    listing = capsys.readouterr().out
+    for name in BUILTIN_NAMES:
+        assert f"  {name} " in listing
+    # a dotted module name works as well as a file path
+    assert lessons_main(["losses", "--import", "lessons.your_own_loss"]) == 0
+    assert "my_log_cosh" in capsys.readouterr().out
