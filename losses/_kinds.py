@@ -86,8 +86,9 @@ class Adapter:
         return None
 
     def outlier_axis(self, params):
-        """Axis positions that grow in the wrong direction (for "robust to outliers")."""
-        return np.array([1.0, 10.0, 100.0, 1000.0]), "the residual |ŷ - y|"
+        """Axis positions that move in the wrong direction, and a phrase "as ..." for them
+        (for the "robust to outliers" line)."""
+        return np.array([1.0, 10.0, 100.0, 1000.0]), "|ŷ − y| grows"
 
 
 def _column(x):
@@ -212,8 +213,8 @@ class Binary(Adapter):
 
     def outlier_axis(self, params):
         if self.probabilities:
-            return np.array([0.5, 0.1, 0.01, 0.001]), "p of the true class → 0"
-        return np.array([-1.0, -10.0, -100.0, -1000.0]), f"a confidently wrong {self.info.input} (margin → −1000)"
+            return np.array([0.5, 0.1, 0.01, 0.001]), "p of the true class falls to 0"
+        return np.array([-1.0, -10.0, -100.0, -1000.0]), f"the margin y·{'f' if self.info.input == 'score' else 'z'} goes negative (a confident mistake)"
 
     def float32(self, inputs):
         return tuple(a.astype(np.float32) for a in inputs)
@@ -316,8 +317,8 @@ class Multiclass(Adapter):
 
     def outlier_axis(self, params):
         if self.probabilities:
-            return np.array([0.5, 0.1, 0.01, 0.001]), "p of the true class → 0"
-        return np.array([-1.0, -10.0, -100.0, -1000.0]), f"a confidently wrong {self.info.input} (margin → −1000)"
+            return np.array([0.5, 0.1, 0.01, 0.001]), "p of the true class falls to 0"
+        return np.array([-1.0, -10.0, -100.0, -1000.0]), f"the margin y·{'f' if self.info.input == 'score' else 'z'} goes negative (a confident mistake)"
 
     def float32(self, inputs):
         x, t = inputs
@@ -385,7 +386,7 @@ class Pairs(Adapter):
         return (x1, np.zeros((1, 2)), self._y(case, 1))
 
     def outlier_axis(self, params):
-        return np.array([1.0, 10.0, 100.0, 1000.0]), "the distance of a similar pair"
+        return np.array([1.0, 10.0, 100.0, 1000.0]), "a similar pair drifts apart"
 
     def float32(self, inputs):
         return tuple(a.astype(np.float32) for a in inputs)
@@ -494,14 +495,14 @@ class Triplets(Adapter):
         return (a, positive, negative)
 
     def outlier_axis(self, params):
-        return np.array([1.0, 10.0, 100.0, 1000.0]), "d(a,p) − d(a,n) (a far positive)"
+        return np.array([1.0, 10.0, 100.0, 1000.0]), "the positive drifts away (d(a,p) − d(a,n) grows)"
 
     def float32(self, inputs):
         return tuple(a.astype(np.float32) if a.dtype.kind == "f" else a for a in inputs)
 
 
 class Penalty(Adapter):
-    axis_label = "a weight w"
+    axis_label = "|w| grows"
     robust_label = "the weights"
 
     @property
@@ -549,7 +550,7 @@ class Penalty(Adapter):
         return mg.stack([self.call(self.point_inputs(x[i], case), params) for i in range(x.shape[0])])
 
     def outlier_axis(self, params):
-        return np.array([1.0, 10.0, 100.0, 1000.0]), "a weight w"
+        return np.array([1.0, 10.0, 100.0, 1000.0]), "|w| grows"
 
     def float32(self, inputs):
         return tuple(a.astype(np.float32) for a in inputs)

@@ -20,6 +20,7 @@ line of the report tests one property on inputs that fit the loss's kind (see
     >>> result.passed, result["robust"].detail.startswith("yes")
     (True, True)
 """
+import textwrap
 import warnings
 from dataclasses import dataclass, field
 
@@ -72,8 +73,12 @@ class CheckResult:
     def report(self):
         width = max(len(line.title) for line in self.lines)
         out = [f"check {self.signature}  [{self.kind}]"]
+        indent = " " * (len("  [pass] ") + width + 2)
         for line in self.lines:
-            out.append(f"  [{line.status:>4}] {line.title:<{width}}  {line.detail}")
+            head = f"  [{line.status:>4}] {line.title:<{width}}  "
+            # long reasons wrap under their own column, so the titles stay readable down the left
+            out.append(textwrap.fill(line.detail, width=max(110, len(head) + 40), initial_indent=head,
+                                     subsequent_indent=indent, break_on_hyphens=False))
         n_pass = sum(line.status == PASS for line in self.lines)
         out.append(f"{n_pass} passed, {len(self.failures)} failed" + (": every check holds" if self.passed else ""))
         return "\n".join(out)
@@ -287,13 +292,13 @@ def _prop_robust(info, adapter, params, rng):
     (g,) = mg.grad(values.sum(), x)
     g = np.abs(g.data)
     if not _finite(g):
-        raise _Failure(f"gradient not finite as {what} grows: {_fmt(g)}")
+        raise _Failure(f"gradient not finite as {what}: {_fmt(g)}")
     shown = ", ".join(f"{v:.3g}" for v in g)
     grows = g[-1] > 2 * max(g[1], 1e-12) and g[-1] > 1e-9
+    at = ", ".join(f"{v:g}" for v in xs)
     if grows:
-        return NOTE, (f"no: the gradient grows with {what} (|dL/dx| = {shown} at x = "
-                      f"{', '.join(f'{v:g}' for v in xs)}), so outliers dominate")
-    return NOTE, f"yes: the gradient stays bounded as {what} grows (|dL/dx| = {shown})"
+        return NOTE, f"no: |dL/dx| grows as {what}: {shown} at {at}"
+    return NOTE, f"yes: |dL/dx| stays bounded as {what}: {shown} at {at}"
 
 
 # key, title, property, whether a numpy warning inside it fails it (non-negative looks at
