@@ -40,7 +40,7 @@ class Adapter:
     """Shared machinery; each kind overrides the pieces that differ."""
     axis_label = "x"
     cases = (None,)               # one curve per case (pairs: similar and dissimilar)
-    robust_label = "the residual"
+    margin = 1.0                  # the loss's margin parameter, if it has one (set by `adapter`)
 
     def __init__(self, info):
         self.info = info
@@ -62,8 +62,8 @@ class Adapter:
     def axis_range(self, params):
         return (-3.0, 3.0)
 
-    def point_inputs(self, x, case):
-        """Inputs for the single sample at axis position x (a 0-d Tensor)."""
+    def point_inputs(self, x, case, params):
+        """Inputs for the single sample at axis position x (a 0-d Tensor), for `along`'s loop."""
         raise NotImplementedError
 
     def along(self, x, params, case=None):
@@ -78,7 +78,7 @@ class Adapter:
                 return out
         values = []
         for i in range(x.shape[0]):
-            value = self.call(self.point_inputs(x[i], case), params, "sum")
+            value = self.call(self.point_inputs(x[i], case, params), params, "sum")
             values.append(value.reshape(()) if value.size == 1 else value.sum())
         return mg.stack(values)
 
@@ -130,7 +130,7 @@ class Regression(Adapter):
     def vector_along(self, x, params, case):
         return self.call((x, np.zeros(x.shape)), params, "none")
 
-    def point_inputs(self, x, case):
+    def point_inputs(self, x, case, params):
         return (x.reshape(1), np.zeros(1))
 
     def float32(self, inputs):
@@ -208,7 +208,7 @@ class Binary(Adapter):
     def vector_along(self, x, params, case):
         return self.call((x, np.full(x.shape, self.labels[1])), params, "none")
 
-    def point_inputs(self, x, case):
+    def point_inputs(self, x, case, params):
         return (x.reshape(1), np.full(1, self.labels[1]))
 
     def outlier_axis(self, params):
@@ -312,7 +312,7 @@ class Multiclass(Adapter):
             return mg.concatenate([_column(x), rest, rest], axis=1)
         return mg.concatenate([_column(x), mg.wrap(np.zeros((n, self.C - 1)), like=x)], axis=1)
 
-    def point_inputs(self, x, case):
+    def point_inputs(self, x, case, params):
         return (self._rows_tensor(x.reshape(1)), self._target(np.zeros(1, int)))
 
     def outlier_axis(self, params):
@@ -364,8 +364,6 @@ class Pairs(Adapter):
         x2 = np.where(y[:, None] == 0, x1, x1 + far)
         return (x1, x2, y), [(x1, x2 + 0.1, y), (x1, x1 + np.array([0.3 * self.margin, 0.0]), y)]
 
-    margin = 1.0
-
     def mismatched(self, n=4):
         x1 = np.zeros((n, 2))
         x2 = np.ones((n, 2))
@@ -381,7 +379,7 @@ class Pairs(Adapter):
         x1 = mg.concatenate([_column(x), mg.wrap(np.zeros((n, 1)), like=x)], axis=1)
         return self.call((x1, np.zeros((n, 2)), self._y(case, n)), params, "none")
 
-    def point_inputs(self, x, case):
+    def point_inputs(self, x, case, params):
         x1 = mg.concatenate([x.reshape(1, 1), mg.wrap(np.zeros((1, 1)), like=x)], axis=1)
         return (x1, np.zeros((1, 2)), self._y(case, 1))
 
@@ -460,8 +458,6 @@ class Triplets(Adapter):
         return self._triplet(a, a.copy(), far), [self._triplet(a, a + 0.1, far),
                                                  self._triplet(a, near, near + np.array([0.2, 0.0]))]
 
-    margin = 1.0
-
     def mismatched(self, n=4):
         if self.info.batch_form:
             return [(f"{self.info.inputs[1]} (N, 1) vs the expected (N,)",
@@ -479,12 +475,8 @@ class Triplets(Adapter):
         a, _, negative = self._geometry(np.zeros(n), dn)
         return self.call((a, positive, negative), params, "none")
 
-    def along(self, x, params, case=None):
-        self._params = params
-        return super().along(x, params, case)
-
-    def point_inputs(self, x, case):
-        dn = self._dn(getattr(self, "_params", {}))
+    def point_inputs(self, x, case, params):
+        dn = self._dn(params)
         zero = mg.wrap(np.zeros((1, 1)), like=x)
         positive = mg.concatenate([zero, (x + dn).reshape(1, 1)], axis=1)
         a = np.zeros((1, 2))
@@ -502,8 +494,7 @@ class Triplets(Adapter):
 
 
 class Penalty(Adapter):
-    axis_label = "|w| grows"
-    robust_label = "the weights"
+    axis_label = "a weight w"
 
     @property
     def differentiable(self):
@@ -543,11 +534,11 @@ class Penalty(Adapter):
     def mismatched(self, n=4):
         return []
 
-    def point_inputs(self, x, case):
+    def point_inputs(self, x, case, params):
         return (x.reshape(1),)
 
     def along(self, x, params, case=None):
-        return mg.stack([self.call(self.point_inputs(x[i], case), params) for i in range(x.shape[0])])
+        return mg.stack([self.call(self.point_inputs(x[i], case, params), params) for i in range(x.shape[0])])
 
     def outlier_axis(self, params):
         return np.array([1.0, 10.0, 100.0, 1000.0]), "|w| grows"

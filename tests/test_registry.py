@@ -199,3 +199,18 @@ def test_along_gives_the_hand_worked_values():
 def test_exports():
     for name in ("register", "unregister", "catalogue", "get", "check"):
         assert callable(getattr(losses, name))
+
+
+@pytest.mark.parametrize("name", [n for n in BUILTIN_NAMES if losses.get(n).kind != "penalty"
+                                  and not losses.get(n).batch_form])
+def test_one_point_at_a_time_gives_the_same_curve(name):
+    # `along` calls a loss without a reduction argument once per point: the same numbers
+    info = losses.get(name)
+    adapter = _kinds.adapter(info, info.params)
+    lo, hi = adapter.axis_range(info.params)
+    x = mg.Tensor(np.linspace(lo, hi, 7))
+    for case in adapter.cases:
+        vector = adapter.vector_along(x, info.params, case).data
+        points = [adapter.call(adapter.point_inputs(x[i], case, info.params), info.params, "sum").item()
+                  for i in range(7)]
+        np.testing.assert_allclose(points, vector, rtol=1e-12, atol=1e-12)
