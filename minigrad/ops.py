@@ -308,15 +308,15 @@ def sum(a, axis=None, keepdims=False):
 
     def backward(g, out):
         return (broadcast_to(reshape(g, _kept_shape(a.shape, axes)), a.shape),)
-    return record(np.sum(a.data, axis=axes, keepdims=keepdims), (a,), backward, "sum")
+    return record(a.data.sum(axis=axes, keepdims=keepdims), (a,), backward, "sum")
 
 
 def mean(a, axis=None, keepdims=False):
-    """Average over `axis`, composed as sum / count."""
+    """Average over `axis`, composed as sum * (1 / count): the same numbers as sum / count, one op fewer."""
     a = wrap(a)
     axes = _axes(axis, a.ndim)
     count = math.prod(a.shape[i] for i in axes)       # np.prod of a short list costs 2 µs
-    return sum(a, axes, keepdims) / count
+    return sum(a, axes, keepdims) * (1.0 / count if count else np.nan)   # empty: nan, as numpy
 
 
 def _extreme(a, axis, keepdims, numpy_reduce, name):
