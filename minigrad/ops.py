@@ -195,7 +195,8 @@ def sigmoid(a):
     """1 / (1 + e**-a), two-sided so that no exp overflows.   d/da = s (1 - s)"""
     a = wrap(a)
     e = np.exp(-np.abs(a.data))                  # in (0, 1]: never overflows
-    s = np.where(a.data >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(a.dtype, copy=False)
+    # 1 / (1 + e^-a) for a >= 0 and e^a / (1 + e^a) for a < 0: both are (1 or e) / (1 + e)
+    s = (np.where(a.data >= 0, 1.0, e) / (1.0 + e)).astype(a.dtype, copy=False)
 
     def backward(g, out):
         return (g * out * (1.0 - out),)
