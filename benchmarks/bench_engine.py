@@ -5,7 +5,7 @@ backward()), once as plain numpy with the gradient derived by hand -- the
 practical limit for an engine on numpy. Both start from the same numbers, and
 the script checks that they agree before timing them. Printed, not asserted.
 
-    python benchmarks/bench_engine.py            # the full run (about a minute)
+    python benchmarks/bench_engine.py            # the full run (about 45 s)
     python benchmarks/bench_engine.py --quick    # a smoke run in a few seconds
     python benchmarks/bench_engine.py --case chain   # one case (mlp, overhead, wide, chain)
 """

@@ -5,7 +5,7 @@ with respect to the predictions (logits, embeddings, weights), derived on paper,
 vectorised. Both run in one process, interleaved; before timing, the script checks
 that both give the same value and gradients. Printed, not asserted.
 
-    python benchmarks/bench_losses.py            # N = 65,536 (about two minutes)
+    python benchmarks/bench_losses.py            # N = 65,536 (about 25 s)
     python benchmarks/bench_losses.py --quick    # N = 4,096, a smoke run
     python benchmarks/bench_losses.py --only triplet --only mse   # a few rows
 
