@@ -241,20 +241,24 @@ def clip(a, lo=None, hi=None):
 def maximum(a, b):
     """Elementwise max.   The gradient goes to the larger input; half to each where a == b."""
     a, b = _pair(a, b)
-    to_a = (a.data > b.data) + 0.5 * (a.data == b.data)
 
     def backward(g, out):
-        return g * _const(to_a, g), g * _const(1.0 - to_a, g)
+        to_a = (a.data > b.data) + 0.5 * (a.data == b.data)     # 1, 0, or ½ on a tie
+        # no product for a side that needs no gradient (the constant in minimum(r, delta))
+        return (g * _const(to_a, g) if a.requires_grad else None,
+                g * _const(1.0 - to_a, g) if b.requires_grad else None)
     return record(np.maximum(a.data, b.data), (a, b), backward, "maximum")
 
 
 def minimum(a, b):
     """Elementwise min.   The gradient goes to the smaller input; half to each where a == b."""
     a, b = _pair(a, b)
-    to_a = (a.data < b.data) + 0.5 * (a.data == b.data)
 
     def backward(g, out):
-        return g * _const(to_a, g), g * _const(1.0 - to_a, g)
+        to_a = (a.data < b.data) + 0.5 * (a.data == b.data)     # 1, 0, or ½ on a tie
+        # no product for a side that needs no gradient (the constant in minimum(r, delta))
+        return (g * _const(to_a, g) if a.requires_grad else None,
+                g * _const(1.0 - to_a, g) if b.requires_grad else None)
     return record(np.minimum(a.data, b.data), (a, b), backward, "minimum")
 
 
@@ -268,7 +272,8 @@ def where(cond, a, b):
     chosen = np.asarray(cond.data if isinstance(cond, Tensor) else cond, dtype=bool)
 
     def backward(g, out):
-        return g * _const(chosen, g), g * _const(~chosen, g)
+        return (g * _const(chosen, g) if a.requires_grad else None,
+                g * _const(~chosen, g) if b.requires_grad else None)
     return record(np.where(chosen, a.data, b.data), (a, b), backward, "where")
 
 
