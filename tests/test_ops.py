@@ -249,6 +249,9 @@ OPS = [
     unary("transpose(1, 0, 2)", lambda a: a.transpose(1, 0, 2), lambda a: a.transpose(1, 0, 2), cases=CUBE),
     unary("transpose((2, 0, 1))", lambda a: a.transpose((2, 0, 1)), lambda a: a.transpose(2, 0, 1),
           cases=CUBE),
+    # negative axes: the backward once inverted the permutation without normalising them
+    unary("transpose(-1, 0, 1)", lambda a: a.transpose(-1, 0, 1), lambda a: a.transpose(-1, 0, 1),
+          cases=CUBE),
     unary("mg.transpose(t)", mg.transpose, np.transpose, cases=((3, 4),)),
     unary(".T", lambda a: a.T, lambda a: a.T, cases=((5,), (3, 4), (2, 3, 4))),
     unary("mg.broadcast_to", lambda a: mg.broadcast_to(a, (2, 3, 4)),
