@@ -3,12 +3,15 @@
 Both implementations of a case run in the same process, one after the other,
 repeat after repeat: drift (CPU frequency, another process waking up) hits both
 alike instead of whichever happened to run second. The order alternates between
-repeats, and the median is reported, so one unlucky run does not decide a ratio.
+repeats. The scripts compare the best of the repeats (the least disturbed run) and
+print the medians beside them.
 """
 import gc
 import time
 import tracemalloc
 from dataclasses import dataclass
+
+import numpy as np
 
 
 @dataclass
@@ -25,6 +28,21 @@ class Timing:
     @property
     def best(self):
         return min(self.samples)
+
+
+def settle_allocator():
+    """Put the C allocator in the state that a long-running numpy program reaches.
+
+    glibc's malloc maps every block over 128 kB fresh from the OS, and page-faults it
+    in on first use, until a large block has been freed once. Only then does it raise
+    that threshold (up to 32 MB) and start reusing memory. Until that happens, a case
+    that allocates half-megabyte temporaries pays for page faults, and its time depends
+    on which cases ran before it (l1_penalty measured 640 µs or 110 µs that way).
+    Allocating and freeing one 30 MB block at the start raises the threshold once,
+    for both sides alike. Other allocators ignore this.
+    """
+    block = np.empty(30 * 2**20, dtype=np.uint8)
+    del block
 
 
 def compare(candidates, repeats=5, warmup=1):

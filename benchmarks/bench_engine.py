@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import minigrad as mg  # noqa: E402
-from _timing import compare, fmt_bytes, fmt_time, peak_memory, table  # noqa: E402
+from _timing import compare, fmt_bytes, fmt_time, peak_memory, settle_allocator, table  # noqa: E402
 
 try:
     from losses import binary_cross_entropy_with_logits as _bce_with_logits
@@ -308,6 +308,7 @@ def main(argv=None):
     parser.add_argument("--case", choices=["mlp", "overhead", "wide", "chain"], action="append",
                         help="run only this case (may be repeated)")
     args = parser.parse_args(argv)
+    settle_allocator()
     cases = args.case or ["mlp", "overhead", "wide", "chain"]
     q = args.quick
     repeats = 3 if q else 7

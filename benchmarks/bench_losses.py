@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import minigrad as mg  # noqa: E402
 import losses  # noqa: E402
-from _timing import compare, fmt_bytes, fmt_time, peak_memory, table  # noqa: E402
+from _timing import compare, fmt_bytes, fmt_time, peak_memory, settle_allocator, table  # noqa: E402
 
 LOG_FLOOR = np.exp(-100.0)   # the losses clamp log p at -100, as PyTorch does
 
@@ -347,6 +347,7 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="N = 4,096 and few repeats: a smoke run")
     parser.add_argument("--only", action="append", help="run the rows whose name contains this text")
     args = parser.parse_args(argv)
+    settle_allocator()
     n, batch = (4096, 64) if args.quick else (65_536, 128)
     repeats, min_seconds = (3, 0.005) if args.quick else (7, 0.03)
     print(f"numpy {np.__version__}, OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}, "
