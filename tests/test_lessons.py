@@ -25,3 +25,26 @@ def test_lesson_runs_quick(number, name, tmp_path, capsys):
     assert {p.name for p in report.figures} == expected
     for figure in expected:
         assert (tmp_path / figure).stat().st_size > 5_000, f"{figure} is (nearly) empty"
+
+
+def test_figures_are_byte_stable_across_reruns(tmp_path):
+    # fixed seeds and no timestamps: a rerun writes the same bytes, so plots/ only changes when a lesson does
+    module = importlib.import_module("lessons.02_regression")
+    for run in ("first", "second"):
+        _common.set_output_dir(tmp_path / run)
+        module.main(quick=True)
+    first = sorted((tmp_path / "first").iterdir())
+    assert first
+    for path in first:
+        assert path.read_bytes() == (tmp_path / "second" / path.name).read_bytes(), path.name
+
+
+def test_runner_lists_runs_one_and_reports(tmp_path, capsys):
+    from lessons.__main__ import main
+    assert main([]) == 0
+    listing = capsys.readouterr().out
+    assert all(number in listing for number in lessons.available())
+    assert main(["2", "--quick", "--out", str(tmp_path)]) == 0
+    assert "every check holds" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"02_regression_{figure}.png" for figure in importlib.import_module("lessons.02_regression").FIGURES)
