@@ -79,9 +79,13 @@ def labels_in(x, allowed, fn, name):
                          f"got {data[bad].flat[0].item()!r}")
 
 
-def class_indices(target, num_classes, fn, name="target"):
-    """Integer class indices in [0, num_classes), returned as an int numpy array."""
+def class_indices(target, num_classes, fn, name="target", n=None):
+    """Integer class indices in [0, num_classes) (of shape (n,) when n is given), as an int array."""
     data = target.data if isinstance(target, mg.Tensor) else np.asarray(target)
+    if n is not None and data.shape != (n,):
+        hint = f"; did you mean {name}.reshape(-1)?" if data.shape == (n, 1) else ""
+        raise ValueError(f"{fn}: {name} must be class indices of shape ({n},), got shape "
+                         f"{data.shape}{hint}")
     if data.dtype.kind not in "iuf" or not np.all(np.isfinite(data)) or np.any(data != np.round(data)):
         raise ValueError(f"{fn}: {name} must be whole-number class indices, got dtype {data.dtype} "
                          f"with values such as {data.flat[0] if data.size else '(empty)'}")

@@ -437,7 +437,7 @@ class Triplets(Adapter):
         m, dn = _margin(params), self._dn(params)
         dp = [dn - m + NUDGE, dn - m - NUDGE, NUDGE]
         if self.info.batch_form:
-            return [(f"d(a,p) − d(a,n) + margin within 1e-3 of 0, and d(a,p) = 1e-3",
+            return [("d(a,p) − d(a,n) + margin within 1e-3 of 0, and d(a,p) = 1e-3",
                      self._batch(*self._geometry([d], dn))) for d in dp]
         return [("d(a,p) − d(a,n) + margin within 1e-3 of 0, and d(a,p) = 1e-3",
                  self._triplet(*self._geometry(dp, dn)))]

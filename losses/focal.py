@@ -87,12 +87,7 @@ def softmax_focal(logits, target, alpha=None, gamma=2.0, reduction="mean"):
     if alpha is not None:
         alpha = _checks.nonnegative_weights(alpha, fn, "alpha", like=z, shape=(classes,))
     _checks.reduction(reduction, fn)
-    target_shape = target.shape if isinstance(target, mg.Tensor) else np.shape(target)
-    if target_shape != (n,):
-        hint = "; did you mean target.reshape(-1)?" if target_shape == (n, 1) else ""
-        raise ValueError(f"{fn}: target must be class indices of shape ({n},), got shape "
-                         f"{target_shape}{hint}")
-    y = _checks.class_indices(target, classes, fn)
+    y = _checks.class_indices(target, classes, fn, n=n)
 
     log_normalizer = z.logsumexp(axis=1)                              # log Σ_j e^z_j
     log_p_t = z[np.arange(n), y] - log_normalizer                     # log pₜ

@@ -5,8 +5,6 @@
 """
 import numpy as np
 
-import minigrad as mg
-
 from . import _checks, _reduce
 
 
@@ -77,12 +75,7 @@ def multiclass_hinge(scores, target, margin=1.0, reduction="mean"):
     n, classes = scores.shape
     margin = _checks.number(margin, fn, "margin", minimum=0.0)
     _checks.reduction(reduction, fn)
-    target_shape = target.shape if isinstance(target, mg.Tensor) else np.shape(target)
-    if target_shape != (n,):
-        hint = "; did you mean target.reshape(-1)?" if target_shape == (n, 1) else ""
-        raise ValueError(f"{fn}: target must be class indices of shape ({n},), got shape "
-                         f"{target_shape}{hint}")
-    y = _checks.class_indices(target, classes, fn)
+    y = _checks.class_indices(target, classes, fn, n=n)
     true_score = scores[np.arange(n), y].reshape(n, 1)             # s_y, one per sample
     others = 1.0 - np.eye(classes, dtype=scores.dtype)[y]         # 0 at j = y, 1 elsewhere
     loss = ((margin - true_score + scores).relu() * others).sum(axis=1)

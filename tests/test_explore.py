@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 import losses
-import minigrad as mg
 from lessons import _common, explore
 from lessons.__main__ import main as lessons_main, parse_param
 from losses import _checks, _reduce

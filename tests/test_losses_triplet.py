@@ -10,16 +10,10 @@ from hypothesis import given, settings, strategies as st
 import minigrad as mg
 from losses import batch_triplet, triplet
 
+from helpers import reduce_for_check
+
 REDUCTIONS = ("mean", "sum", "none")
 MININGS = ("all", "hard", "semi-hard")
-
-
-def reduce_for_check(loss, seed=0):
-    """A scalar from any reduction: "none" is weighted by fixed random numbers, so every entry counts."""
-    if loss.ndim == 0:
-        return loss
-    weights = np.random.default_rng(seed).uniform(0.5, 1.5, loss.shape)
-    return (loss * weights).sum()
 
 
 # ---- the brute-force reference: plain Python over every triplet -------------------------
