@@ -3,7 +3,7 @@
     python -m lessons                 list the lessons
     python -m lessons 05              run lesson 5
     python -m lessons all             run every lesson, one line of progress each
-    python -m lessons all --quick     smaller data and fewer steps (what the tests run)
+    python -m lessons all --quick     smaller data and fewer steps (what the tests run), into plots/quick/
     python -m lessons 05 --out DIR    write the figures to DIR instead of plots/
 
 Your own loss (see lessons/your_own_loss.py):
@@ -77,7 +77,7 @@ def loss_tool(argv):
     parser.add_argument("--import", dest="imports", action="append", default=[], metavar="FILE_OR_MODULE",
                         help="import this first, so the losses it registers are known (repeatable)")
     if argv[0] == "explore":
-        parser.add_argument("--quick", action="store_true", help="small data, few steps")
+        parser.add_argument("--quick", action="store_true", help="small data, few steps (figures to plots/quick/)")
         parser.add_argument("--out", help="folder for the figures (default: plots/)")
     args = parser.parse_args(argv[1:])
     for source in args.imports:
@@ -95,10 +95,17 @@ def loss_tool(argv):
         return 2
     if argv[0] == "check":
         return 0 if losses.check(info, **params).passed else 1
-    if args.out:
-        _common.set_output_dir(args.out)
+    choose_output(args)
     explore_module.explore(info, quick=args.quick, **params)
     return 0
+
+
+def choose_output(args):
+    """--out DIR wins; a --quick run otherwise writes to plots/quick/, leaving the full figures in plots/ as they are."""
+    if args.out:
+        _common.set_output_dir(args.out)
+    elif args.quick:
+        _common.set_output_dir(_common.ROOT / "plots" / "quick")
 
 
 def main(argv=None):
@@ -108,11 +115,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m lessons", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("lesson", nargs="?", help="a lesson number, or 'all'")
-    parser.add_argument("--quick", action="store_true", help="small data, few steps")
+    parser.add_argument("--quick", action="store_true", help="small data, few steps (figures to plots/quick/)")
     parser.add_argument("--out", help="folder for the figures (default: plots/)")
     args = parser.parse_args(argv)
-    if args.out:
-        _common.set_output_dir(args.out)
+    choose_output(args)
     if args.lesson is None:
         for number, name in available().items():
             print(f"  {number}  {name[3:]:<24} {first_line(load(number))}")

@@ -48,3 +48,11 @@ def test_runner_lists_runs_one_and_reports(tmp_path, capsys):
     assert "every check holds" in capsys.readouterr().out
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         f"02_regression_{figure}.png" for figure in importlib.import_module("lessons.02_regression").FIGURES)
+
+
+def test_quick_run_without_out_leaves_the_full_figures_alone(tmp_path, monkeypatch, capsys):
+    from lessons.__main__ import main
+    monkeypatch.setattr(_common, "ROOT", tmp_path)
+    assert main(["2", "--quick"]) == 0
+    assert len(list((tmp_path / "plots" / "quick").glob("02_regression_*.png"))) == 3
+    assert not list((tmp_path / "plots").glob("*.png"))
