@@ -19,8 +19,9 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import minigrad as mg  # noqa: E402
 from _timing import compare, fmt_bytes, fmt_time, peak_memory, settle_allocator, table  # noqa: E402
+
+import minigrad as mg  # noqa: E402
 
 try:
     from losses import binary_cross_entropy_with_logits as _bce_with_logits
@@ -273,7 +274,7 @@ def chain_case(n_ops, collector=True):
             dy_dx = dy_dx * 1.0001
         return y, dy_dx
 
-    (y_mg, g_mg), (y_np, g_np) = chain_minigrad(), chain_numpy()
+    (_y_mg, g_mg), (_y_np, g_np) = chain_minigrad(), chain_numpy()
     check = float(np.max(np.abs(g_mg - g_np) / np.abs(g_np)))
     return chain_minigrad, chain_numpy, n_ops, check
 

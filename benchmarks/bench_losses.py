@@ -25,9 +25,10 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import minigrad as mg  # noqa: E402
-import losses  # noqa: E402
 from _timing import compare, fmt_bytes, fmt_time, peak_memory, settle_allocator, table  # noqa: E402
+
+import losses  # noqa: E402
+import minigrad as mg  # noqa: E402
 
 LOG_FLOOR = np.exp(-100.0)   # the losses clamp log p at -100, as PyTorch does
 

@@ -67,6 +67,7 @@ def import_losses(source):
 def loss_tool(argv):
     """`check NAME`, `explore NAME` and `losses`: the harness for registered losses."""
     import losses
+
     from . import explore as explore_module
 
     parser = argparse.ArgumentParser(prog=f"python -m lessons {argv[0]}")

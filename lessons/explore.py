@@ -16,8 +16,8 @@ Two figures, written to plots/explore_NAME_curves.png and plots/explore_NAME_con
 """
 import numpy as np
 
-import minigrad as mg
 import losses
+import minigrad as mg
 from losses import _kinds
 from losses.checking import check
 

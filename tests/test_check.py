@@ -13,9 +13,9 @@ import pytest
 
 import losses
 import minigrad as mg
+from lessons.__main__ import main as lessons_main
 from losses import _checks, _reduce
 from losses.registry import BUILTIN_NAMES
-from lessons.__main__ import main as lessons_main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -229,8 +229,9 @@ def test_cli_check_in_a_subprocess(tmp_path):
         def careless_mse(pred, target, reduction="mean"):
             return ((mg.wrap(pred) - mg.wrap(target)) ** 2).mean()
     """))
-    run = lambda *args: subprocess.run([sys.executable, "-m", "lessons", *args], cwd=ROOT,
-                                       capture_output=True, text=True, timeout=120)
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "lessons", *args], cwd=ROOT,
+                                           capture_output=True, text=True, timeout=120)
     ok = run("check", "mse")
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "every check holds" in ok.stdout

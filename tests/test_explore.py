@@ -9,7 +9,8 @@ import pytest
 
 import losses
 from lessons import _common, explore
-from lessons.__main__ import main as lessons_main, parse_param
+from lessons.__main__ import main as lessons_main
+from lessons.__main__ import parse_param
 from losses import _checks, _reduce
 from losses.registry import BUILTIN_NAMES
 

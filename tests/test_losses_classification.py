@@ -5,11 +5,12 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-import minigrad as mg
 import losses
+import minigrad as mg
 
 REDUCTIONS = ("mean", "sum", "none")
 bce = losses.binary_cross_entropy

@@ -3,12 +3,12 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from helpers import reduce_for_check
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import minigrad as mg
 from losses import contrastive
-
-from helpers import reduce_for_check
 
 REDUCTIONS = ("mean", "sum", "none")
 

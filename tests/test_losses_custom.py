@@ -4,15 +4,22 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from helpers import reduce_for_check
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import minigrad as mg
 from losses import (
-    adversarial_discriminator, adversarial_generator, curriculum_weights, l1_penalty, log_cosh, mse,
-    perceptual, reconstruction, weighted_sum,
+    adversarial_discriminator,
+    adversarial_generator,
+    curriculum_weights,
+    l1_penalty,
+    log_cosh,
+    mse,
+    perceptual,
+    reconstruction,
+    weighted_sum,
 )
-
-from helpers import reduce_for_check
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -404,7 +411,8 @@ def test_adversarial_properties():
 
 
 @pytest.mark.parametrize("call, match", [
-    (lambda: adversarial_discriminator([1.0, 2.0], [1.0]), r"adversarial_discriminator: real_logits and fake_logits must have the same shape"),
+    (lambda: adversarial_discriminator([1.0, 2.0], [1.0]),
+     r"adversarial_discriminator: real_logits and fake_logits must have the same shape"),
     (lambda: adversarial_discriminator([1.0], [1.0], reduction="x"), r"adversarial_discriminator: reduction must be"),
     (lambda: adversarial_generator([1.0], reduction="x"), r"adversarial_generator: reduction must be"),
     (lambda: adversarial_generator("fake"), r"adversarial_generator: fake_logits must be numbers"),

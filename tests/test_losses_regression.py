@@ -1,11 +1,12 @@
 """mse, mae, huber: hand-worked values, loops, closed-form gradients, properties, bad input."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-import minigrad as mg
 import losses
+import minigrad as mg
 
 REDUCTIONS = ("mean", "sum", "none")
 

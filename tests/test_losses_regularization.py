@@ -1,7 +1,8 @@
 """l1_penalty, l2_penalty, elastic_net: hand-worked values and gradients, gradcheck, properties, bad input."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import minigrad as mg
 from losses import elastic_net, l1_penalty, l2_penalty

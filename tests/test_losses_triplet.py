@@ -5,12 +5,12 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from helpers import reduce_for_check
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import minigrad as mg
 from losses import batch_triplet, triplet
-
-from helpers import reduce_for_check
 
 REDUCTIONS = ("mean", "sum", "none")
 MININGS = ("all", "hard", "semi-hard")

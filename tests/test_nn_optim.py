@@ -9,7 +9,6 @@ import minigrad as mg
 from minigrad.nn import Linear, Module, ReLU, Sequential, Sigmoid, Tanh
 from minigrad.optim import SGD, Adam
 
-
 # ---- Linear ------------------------------------------------------------------------------
 
 def test_linear_shapes_and_forward():

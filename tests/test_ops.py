@@ -13,16 +13,16 @@ try, broadcasting included. Three tests run over every (row, shapes) pair:
 
 Hypothesis then checks properties that hold for any input (softmax rows sum to 1, ...).
 """
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minigrad as mg
-
 
 # ---- input domains: (rng, shape) -> float64 array -------------------------------
 

@@ -6,9 +6,9 @@ import pytest
 
 import losses
 import minigrad as mg
+from lessons._common import derivatives
 from losses import _checks, _kinds, _reduce
 from losses.registry import BUILTIN_NAMES
-from lessons._common import derivatives
 
 # kind, input and parameters of each loss, read off the table in API.md
 EXPECTED = {
