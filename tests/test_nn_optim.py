@@ -7,7 +7,7 @@ import pytest
 
 import minigrad as mg
 from minigrad.nn import Linear, Module, ReLU, Sequential, Sigmoid, Tanh
-from minigrad.optim import SGD, Adam
+from minigrad.optim import SGD, Adam, AdamW
 
 # ---- Linear ------------------------------------------------------------------------------
 
@@ -284,6 +284,54 @@ def test_learning_rate_is_settable():
     linear_loss(q, np.array([5.0])).backward()
     adam.step()
     np.testing.assert_allclose(q.data, [-0.3], rtol=1e-8)   # first Adam step: lr·sign(g)
+
+
+def test_adamw_decays_the_weights_not_the_gradient():
+    # three steps written out: p <- p - lr·wd·p, then Adam on the plain gradient (no wd in m, v)
+    target, start = np.array([0.5, -1.0, 2.0]), np.array([1.5, 0.2, -0.4])
+    lr, (b1, b2), eps, wd = 0.1, (0.8, 0.9), 1e-3, 0.3
+    p = mg.Tensor(start, requires_grad=True)
+    optimizer = AdamW([p], lr=lr, betas=(b1, b2), eps=eps, weight_decay=wd)
+    ref, m, v = start.copy(), np.zeros(3), np.zeros(3)
+    for t in (1, 2, 3):
+        optimizer.zero_grad()
+        (((p - target) ** 4).sum() / 4).backward()
+        optimizer.step()
+        g = (ref - target) ** 3
+        ref = ref - lr * wd * ref
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g ** 2
+        ref = ref - lr * (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + eps)
+        np.testing.assert_allclose(p.data, ref, rtol=1e-12, atol=1e-15)
+
+
+def test_adamw_and_adam_with_weight_decay_differ_but_agree_without_it():
+    def run(optimizer_class, wd):
+        p = mg.Tensor([3.0, -0.01], requires_grad=True)
+        optimizer = optimizer_class([p], lr=0.1, weight_decay=wd)
+        for _ in range(5):
+            optimizer.zero_grad()
+            ((p * np.array([10.0, 0.1])) ** 2).sum().backward()
+            optimizer.step()
+        return p.data
+    np.testing.assert_array_equal(run(Adam, 0.0), run(AdamW, 0.0))
+    assert not np.allclose(run(Adam, 0.5), run(AdamW, 0.5))
+
+
+@pytest.mark.parametrize("make, name", [
+    (lambda p: SGD(p, lr=float("nan")), "lr"),
+    (lambda p: SGD(p, lr=0.1, momentum=-0.5), "momentum"),
+    (lambda p: SGD(p, lr=0.1, weight_decay=-1e-3), "weight_decay"),
+    (lambda p: Adam(p, betas=(1.0, 0.999)), "betas"),
+    (lambda p: Adam(p, betas=(0.9, -0.1)), "betas"),
+    (lambda p: Adam(p, eps=-1e-8), "eps"),
+    (lambda p: Adam(p, lr=-1e-3), "lr"),
+    (lambda p: AdamW(p, weight_decay=-0.1), "weight_decay"),
+    (lambda p: AdamW(p, betas=(0.9,)), "betas"),
+])
+def test_optimizers_validate_hyper_parameters_as_torch_optim(make, name):
+    with pytest.raises(ValueError, match=name):
+        make([mg.Tensor([1.0], requires_grad=True)])
 
 
 def test_optimizers_reject_an_empty_parameter_list():
