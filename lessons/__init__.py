@@ -1,19 +1,96 @@
-"""The lessons: one script per part of the lecture. `python -m lessons` lists them."""
-import importlib
+"""The lessons: one notebook per part of the lecture, kept as Python files in the percent format.
+
+`python -m lessons` lists them; `lessons.run("02")` runs one in this process and returns
+its `Lesson` (claims and figures), optionally with knobs edited the way a Try-it exercise
+asks (`edits={"OUTLIER_FRACTION": 0.3}`).
+"""
+import hashlib
+import re
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
 
 def available():
-    """{number: module name} of every lesson script, e.g. {"02": "02_regression"}."""
+    """{number: name} of every lesson notebook, e.g. {"02": "02_regression"}."""
     return {p.stem[:2]: p.stem for p in sorted(HERE.glob("[0-9][0-9]_*.py"))}
 
 
-def load(number):
-    """Import the lesson module with this number ("2", "02" or its full name)."""
+def name_of(number):
+    """The full name of lesson `number` ("2", "02" or "02_regression")."""
     lessons = available()
-    key = str(number).zfill(2)[:2] if str(number)[:2].isdigit() else str(number)
+    text = str(number)
+    key = text.zfill(2)[:2] if text[:2].isdigit() or text.isdigit() else text
     if key not in lessons:
-        raise SystemExit(f"no lesson {number!r}; available: {', '.join(lessons)}")
-    return importlib.import_module(f"lessons.{lessons[key]}")
+        raise ValueError(f"no lesson {number!r}; available: {', '.join(lessons)}")
+    return lessons[key]
+
+
+def path_of(number):
+    return HERE / f"{name_of(number)}.py"
+
+
+def title_of(number):
+    """The lesson's heading: the first '# # ' line of its first markdown cell."""
+    for line in path_of(number).read_text(encoding="utf-8").splitlines():
+        if line.startswith("# # "):
+            return line[4:].strip()
+    return name_of(number)
+
+
+def apply_edits(source, edits, where="lesson"):
+    """The source with each knob `NAME = value` (a top-level line) set to a new value.
+
+    This is the edit a Try-it exercise asks a student to make, made the same way: the
+    knob's line is rewritten, its comment kept. A knob that is not a top-level assignment
+    exactly once is an error, so an exercise cannot silently edit nothing.
+    """
+    for knob, value in (edits or {}).items():
+        pattern = re.compile(rf"^{re.escape(knob)} = [^#\n]*?(\s*#.*)?$", re.MULTILINE)
+        found = pattern.findall(source)
+        if len(found) != 1:
+            raise ValueError(f"{where}: knob {knob} must be assigned exactly once at the top level "
+                             f"(`{knob} = ...`), found {len(found)}")
+        line = f"{knob} = {value!r}"
+        source = pattern.sub(lambda m, line=line: line + (m.group(1) or ""), source)
+    return source
+
+
+def run(number, quick=False, out=None, edits=None):
+    """Run lesson `number` top to bottom in this process and return its Lesson.
+
+    quick  small data, few steps (as MINIGRAD_QUICK=1 does)
+    out    a folder to write every figure into (None: write no file)
+    edits  {knob: value}: the lesson as a student would run it after editing those knobs
+    """
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from . import helpers
+
+    path = path_of(number)
+    source = apply_edits(path.read_text(encoding="utf-8"), edits, where=path.name)
+    matplotlib.use("Agg")                        # the runner draws into files, never to a screen
+    saved_quick, saved_seeds, saved_dir = helpers.QUICK, helpers.SEEDS, helpers._save_dir
+    helpers.QUICK, helpers.SEEDS = bool(quick), ((0, 1) if quick else (0, 1, 2))
+    helpers.save_figures_to(out)
+    helpers.current = None
+    try:
+        exec(compile(source, str(path), "exec"), {"__name__": "__lesson__", "__file__": str(path)})
+    finally:
+        helpers.QUICK, helpers.SEEDS = saved_quick, saved_seeds
+        helpers.save_figures_to(saved_dir)
+        plt.close("all")
+    if helpers.current is None or helpers.current.name != path.stem:
+        raise RuntimeError(f'{path.name} never called start("{path.stem}")')
+    return helpers.current
+
+
+def fingerprint(number):
+    """A short hash of what a lesson's answers depend on: the lesson, its exercises, the helpers."""
+    name = name_of(number)
+    digest = hashlib.sha256()
+    for path in (HERE / f"{name}.py", HERE / "answers" / f"{name}.py", HERE / "helpers.py"):
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -1,15 +1,20 @@
 """Run the lessons.
 
-    python -m lessons                 list the lessons
-    python -m lessons 05              run lesson 5
-    python -m lessons all             run every lesson, one line of progress each
-    python -m lessons all --quick     smaller data and fewer steps (what the tests run), into plots/quick/
-    python -m lessons 05 --out DIR    write the figures to DIR instead of plots/
+    python -m lessons                    list the lessons
+    python -m lessons 05                 run lesson 5: its claims, and its figures into ./plots
+    python -m lessons all                every lesson, one line of progress each
+    python -m lessons all --quick        small data, few steps (what the tests run), into ./plots/quick
+    python -m lessons 05 --out DIR       write the figures to DIR instead
+    python -m lessons notebooks [--out DIR]   one .ipynb per lesson (needs: pip install -e ".[notebooks]")
+    python -m lessons answers [NN ...]   rerun the Try-it exercises and rewrite lessons/answers/NN_*.md
+
+Figures go to ./plots of the folder you run from. Stepping through a lesson as a notebook
+(or `python lessons/05_focal.py`) shows the figures and writes no file.
 
 Your own loss (see lessons/your_own_loss.py):
     python -m lessons losses                          list the catalogue of losses
     python -m lessons check NAME [--param k=v ...]    check a registered loss; exit 1 on a failure
-    python -m lessons explore NAME [--param k=v ...]  its figures: plots/explore_NAME_*.png
+    python -m lessons explore NAME [--param k=v ...]  its figures
     --import FILE_OR_MODULE                           first import a file that registers losses
 """
 import argparse
@@ -20,23 +25,55 @@ import sys
 import time
 from pathlib import Path
 
-from . import _common, available, load
+import lessons
+from lessons import answers
 
 
-def first_line(module):
-    return (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
-
-
-def run(number, quick):
-    module = load(number)
-    print(f"== lesson {module.__name__.split('.')[-1]}: {first_line(module)}")
+def run_one(number, quick, out):
+    name = lessons.name_of(number)
+    print(f"== lesson {name}: {lessons.title_of(number)}")
     start = time.perf_counter()
-    report = module.main(quick=quick)
+    lesson = lessons.run(number, quick=quick, out=out)
     seconds = time.perf_counter() - start
-    status = "ok" if report.passed else "CHECK FAILED"
-    print(f"-- {module.__name__.split('.')[-1]}: {status}, {len(report.figures)} figures, "
-          f"{len(report.checks)} checks, {seconds:.1f} s\n")
-    return report
+    status = "ok" if lesson.passed else "CLAIM FAILED"
+    print(f"-- {name}: {status}, {len(lesson.saved)} figures, {len(lesson.claims)} claims, {seconds:.1f} s\n")
+    return lesson
+
+
+def write_notebooks(out):
+    try:
+        import jupytext
+    except ImportError:
+        print('error: writing notebooks needs jupytext: pip install -e ".[notebooks]"', file=sys.stderr)
+        return 2
+    out.mkdir(parents=True, exist_ok=True)
+    for number, name in lessons.available().items():
+        notebook = jupytext.read(lessons.path_of(number))
+        jupytext.write(notebook, out / f"{name}.ipynb")
+        print(f"  wrote {out / (name + '.ipynb')}")
+    print(f"open them with `jupyter lab {out}` (or upload one to Colab after `pip install` of this project)")
+    return 0
+
+
+def write_answers(numbers):
+    for number in numbers:
+        name = lessons.name_of(number)
+        exercises, _ = answers.load(name)
+        if not exercises:
+            continue
+        runs = []
+        for exercise in exercises:
+            lesson = lessons.run(number, edits=exercise.edit)
+            runs.append((exercise, lesson))
+            wrong = {k: lesson[k].holds for k, v in exercise.expect.items() if lesson[k].holds != v}
+            if wrong:
+                print(f"error: {name} Try it {exercise.number}: claims came out {wrong}, "
+                      f"not as the answer says", file=sys.stderr)
+                return 1
+        page = answers.HERE / f"{name}.md"
+        page.write_text(answers.render(name, lessons.fingerprint(number), runs), encoding="utf-8")
+        print(f"  wrote {page}")
+    return 0
 
 
 def parse_param(text):
@@ -96,42 +133,41 @@ def loss_tool(argv):
         return 2
     if argv[0] == "check":
         return 0 if losses.check(info, **params).passed else 1
-    choose_output(args)
     explore_module.explore(info, quick=args.quick, **params)
     return 0
-
-
-def choose_output(args):
-    """--out DIR wins; a --quick run otherwise writes to plots/quick/, leaving the full figures in plots/ as they are."""
-    if args.out:
-        _common.set_output_dir(args.out)
-    elif args.quick:
-        _common.set_output_dir(_common.ROOT / "plots" / "quick")
 
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] in ("check", "explore", "losses"):
         return loss_tool(argv)
+    if argv and argv[0] == "answers":
+        return write_answers([lessons.name_of(n)[:2] for n in argv[1:]] or list(lessons.available()))
     parser = argparse.ArgumentParser(prog="python -m lessons", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("lesson", nargs="?", help="a lesson number, or 'all'")
-    parser.add_argument("--quick", action="store_true", help="small data, few steps (figures to plots/quick/)")
-    parser.add_argument("--out", help="folder for the figures (default: plots/)")
+    parser.add_argument("lesson", nargs="?", help="a lesson number, 'all', 'notebooks' or 'answers'")
+    parser.add_argument("--quick", action="store_true", help="small data, few steps (figures to ./plots/quick)")
+    parser.add_argument("--out", help="folder for the figures (default: ./plots)")
     args = parser.parse_args(argv)
-    choose_output(args)
     if args.lesson is None:
-        for number, name in available().items():
-            print(f"  {number}  {name[3:]:<24} {first_line(load(number))}")
+        for number, name in lessons.available().items():
+            print(f"  {number}  {name[3:]:<18} {lessons.title_of(number)}")
         print("\nrun one with `python -m lessons 05`, or every one with `python -m lessons all`")
         return 0
-    numbers = list(available()) if args.lesson == "all" else [args.lesson]
+    if args.lesson == "notebooks":
+        return write_notebooks(Path(args.out or "notebooks"))
+    out = Path(args.out) if args.out else Path("plots") / ("quick" if args.quick else "")
+    try:
+        numbers = list(lessons.available()) if args.lesson == "all" else [lessons.name_of(args.lesson)[:2]]
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     start = time.perf_counter()
-    reports = [run(n, args.quick) for n in numbers]
-    failed = [r.lesson for r in reports if not r.passed]
-    print(f"{len(reports)} lessons, {sum(len(r.figures) for r in reports)} figures in "
-          f"{_common.output_dir()}, {time.perf_counter() - start:.1f} s"
-          + (f"; checks failed in {', '.join(failed)}" if failed else ", every check holds"))
+    results = [run_one(n, args.quick, out) for n in numbers]
+    failed = [r.name for r in results if not r.passed]
+    print(f"{len(results)} lessons, {sum(len(r.saved) for r in results)} figures in {out.resolve()}, "
+          f"{time.perf_counter() - start:.1f} s"
+          + (f"; claims failed in {', '.join(failed)}" if failed else ", every claim holds"))
     return 1 if failed else 0
 
 

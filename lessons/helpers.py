@@ -1,81 +1,146 @@
-"""Helpers every lesson shares: toy data, the training loop, figures and printed checks.
+"""What every lesson shares: showing figures, stating claims, quick mode, toy data, training.
 
-A lesson imports what it needs from here and copies nothing. Figures are written
-on matplotlib's non-interactive Agg backend into the output folder (`plots/` unless
-the runner or a test says otherwise), with fixed seeds and no timestamps, so a
-rerun writes the same bytes.
+A lesson is a notebook (percent format, `# %%` cells). Its first code cell calls
+`lesson = start("02_regression")`; after that
+
+    show(fig, "outlier_fits")      draws the figure under the cell (in Jupyter or VS Code),
+                                   on screen when run as a script with a display, and into
+                                   <plots>/02_regression_outlier_fits.png only when the runner
+                                   (or you, with save_figures_to) asked for files;
+    claim(key, text, ok, detail)   prints one check of the lecture with the numbers behind it;
+    finish()                       prints how many claims hold.
+
+Quick mode (small data, few steps; what the tests run) is chosen by the environment,
+never by editing a lesson: MINIGRAD_QUICK=1, or `python -m lessons ... --quick`.
+Figures are written with fixed seeds and no timestamps, so a rerun writes the same bytes.
 """
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import minigrad as mg
 
-import minigrad as mg  # noqa: E402
+QUICK = os.environ.get("MINIGRAD_QUICK", "").lower() not in ("", "0", "false", "no")
+"""True when the environment asks for quick mode (MINIGRAD_QUICK=1): smaller data, fewer steps."""
 
-ROOT = Path(__file__).resolve().parent.parent
-_output_dir = Path(os.environ.get("MINIGRAD_PLOTS", ROOT / "plots"))
+SEEDS = (0, 1) if QUICK else (0, 1, 2)
+"""Data seeds a claim about a training outcome must hold on (quick mode runs fewer)."""
 
-plt.rcParams.update({
+STYLE = {
     "figure.dpi": 100, "savefig.dpi": 100, "font.size": 10, "axes.titlesize": 11,
     "axes.grid": True, "grid.alpha": 0.3, "legend.fontsize": 9, "figure.autolayout": False,
-})
+}
+plt.rcParams.update(STYLE)
 
 
-def set_output_dir(path):
-    """Where figures go from now on (the runner's --out, a test's temporary folder)."""
-    global _output_dir
-    _output_dir = Path(path)
+def pick(full, quick):
+    """`full` normally, `quick` in quick mode: STEPS = pick(800, 200)."""
+    return quick if QUICK else full
 
 
-def output_dir():
-    return _output_dir
-
-
-# ---- printed checks and saved figures ------------------------------------------
+# ---- one lesson: its figures and its claims -----------------------------------------
 
 @dataclass
-class Check:
-    claim: str
-    ok: bool
+class Claim:
+    key: str
+    text: str
+    holds: bool
     detail: str = ""
 
 
 @dataclass
-class Report:
-    """What a lesson shows: the figures it wrote and the checks it printed.
-
-    `main()` returns its Report, so the tests assert exactly the checks a student sees.
-    """
-    lesson: str
-    checks: list = field(default_factory=list)
+class Lesson:
+    """What a lesson shows: the figures it drew and the claims it checked."""
+    name: str
+    claims: list = field(default_factory=list)
     figures: list = field(default_factory=list)
-    numbers: dict = field(default_factory=dict)
+    saved: list = field(default_factory=list)
 
-    def check(self, claim, ok, detail=""):
-        """Print a claim of the lecture with the number that supports it, and remember it."""
-        ok = bool(ok)
-        self.checks.append(Check(claim, ok, detail))
-        print(f"  [{'ok' if ok else 'FAILED'}] {claim}" + (f"  ({detail})" if detail else ""))
-        return ok
+    def claim(self, key, text, holds, detail=""):
+        holds = bool(holds)
+        if any(c.key == key for c in self.claims):
+            raise ValueError(f"claim: key {key!r} is used twice in {self.name}")
+        self.claims.append(Claim(key, text, holds, detail))
+        print(f"[{'holds' if holds else 'FAILS'}] {text}" + (f"  ({detail})" if detail else ""))
+        return holds
 
-    def save(self, fig, name):
-        """Write `fig` to <output>/<lesson>_<name>.png and close it."""
-        _output_dir.mkdir(parents=True, exist_ok=True)
-        path = _output_dir / f"{self.lesson}_{name}.png"
-        fig.savefig(path, metadata={"Software": None})   # no version string: byte-stable
-        plt.close(fig)
-        self.figures.append(path)
-        print(f"  wrote {path}")
-        return path
+    def show(self, fig, name):
+        self.figures.append(name)
+        if _save_dir is not None:
+            _save_dir.mkdir(parents=True, exist_ok=True)
+            path = _save_dir / f"{self.name}_{name}.png"
+            fig.savefig(path, metadata={"Software": None})      # no version string: byte-stable
+            self.saved.append(path)
+        backend = matplotlib.get_backend().lower()
+        if "inline" in backend:                 # Jupyter, VS Code: the image goes under the cell
+            from IPython.display import display
+            display(fig)
+            plt.close(fig)
+        elif backend in ("agg", "pdf", "svg", "ps", "cairo", "template"):
+            plt.close(fig)                      # no screen: nothing to keep open
+        # else: an interactive window (a script with a display, or ipympl); finish() shows them
+
+    def __getitem__(self, key):
+        for c in self.claims:
+            if c.key == key:
+                return c
+        raise KeyError(f"{self.name} has no claim {key!r}; it has {[c.key for c in self.claims]}")
 
     @property
     def passed(self):
-        return all(c.ok for c in self.checks)
+        return all(c.holds for c in self.claims)
+
+    def finish(self):
+        failed = [c for c in self.claims if not c.holds]
+        print(f"{self.name}: {len(self.claims) - len(failed)} of {len(self.claims)} claims hold"
+              + ("" if not failed else "; FAILS: " + "; ".join(c.text for c in failed)))
+        backend = matplotlib.get_backend().lower()
+        if plt.get_fignums() and "inline" not in backend and "ipympl" not in backend and "widget" not in backend:
+            plt.show()
+        return self
+
+
+current = None
+"""The lesson started last (the runner reads its claims and figures from here)."""
+
+_save_dir = Path(os.environ["MINIGRAD_PLOTS"]) if os.environ.get("MINIGRAD_PLOTS") else None
+
+
+def save_figures_to(folder):
+    """Write every figure shown from now on into `folder` as well (None: stop writing)."""
+    global _save_dir
+    _save_dir = None if folder is None else Path(folder)
+
+
+def start(name):
+    """Begin lesson `name` (e.g. "02_regression"); show, claim and finish then refer to it."""
+    global current
+    current = Lesson(name)
+    return current
+
+
+def _current():
+    if current is None:
+        raise RuntimeError('call start("NN_name") in the lesson\'s first cell')
+    return current
+
+
+def show(fig, name):
+    """Show `fig` under the cell (or on screen); also write it to a file if the runner asked."""
+    _current().show(fig, name)
+
+
+def claim(key, text, holds, detail=""):
+    """Print one claim of the lecture: holds or FAILS, and the numbers that decide it."""
+    return _current().claim(key, text, holds, detail)
+
+
+def finish():
+    return _current().finish()
 
 
 # ---- toy data, each with a fixed seed ----------------------------------------------
