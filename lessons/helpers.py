@@ -247,26 +247,54 @@ def derivatives(elementwise_loss, x):
     return value.data, slope.data, curvature
 
 
-def loss_gradient_curvature(curves, x, xlabel, title, analytic=None):
+def _variable_of(xlabel):
+    """The symbol an axis label names: "residual r = ŷ − y" -> "r", "a weight w" -> "w",
+    "logit z  (p = σ(z))" -> "z"; None when the label names no symbol."""
+    for token in xlabel.split("=")[0].split(" (")[0].split():
+        plain_word = token.isascii() and token.isalpha() and (len(token) > 1 or token in ("a", "A"))
+        if not plain_word:
+            return token
+    return None
+
+
+def loss_gradient_curvature(curves, x, xlabel, title, analytic=None, variable=None):
     """Three panels (loss, gradient, curvature) for each labelled elementwise loss.
 
     curves    {label: f} where f maps a Tensor of shape (n,) to per-entry losses (n,)
     analytic  optional {label: (f, df, d2f)} of numpy functions, drawn dashed on top
+              (a function that returns only NaN, or None, draws nothing in its panel)
+    variable  the symbol on the x-axis, for the labels ∂L/∂variable; by default read from
+              xlabel ("residual r = ŷ − y" -> r)
     """
+    variable = variable or _variable_of(xlabel)
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    dashed = [False, False, False]
     for (label, f), color in zip(curves.items(), colors * 3):
         for ax, values in zip(axes, derivatives(f, x)):
             ax.plot(x, values, color=color, label=label, lw=2)
-        if analytic and label in analytic:
-            for ax, g in zip(axes, analytic[label]):
-                ax.plot(x, g(x), color="black", ls="--", lw=1)
-    if analytic:
-        axes[0].plot([], [], color="black", ls="--", lw=1, label="closed form")
-    for ax, name in zip(axes, ["loss", "gradient dL/dx (backward)", "curvature d²L/dx² (second order)"]):
+        for i, g in enumerate((analytic or {}).get(label, ())):
+            values = None if g is None else g(x)
+            if values is not None and np.any(np.isfinite(values)):
+                axes[i].plot(x, values, color="black", ls="--", lw=1)
+                dashed[i] = True
+    if variable is None:
+        names = ["loss", "gradient: slope of the loss along the x-axis (backward)",
+                 "curvature: slope of the gradient (second order)"]
+    else:
+        v = variable if len(variable) <= 2 else f"({variable})"
+        names = ["loss", f"gradient ∂L/∂{v} (backward)", f"curvature ∂²L/∂{v}² (second order)"]
+    for ax, name in zip(axes, names):
         ax.set_xlabel(xlabel)
         ax.set_ylabel(name)
     axes[0].legend()
+    if any(dashed):                    # the entry goes where dashed curves really are
+        i = dashed.index(True)
+        entry = [plt.Line2D([], [], color="black", ls="--", lw=1, label="closed form (dashed, on top)")]
+        if i == 0:
+            axes[0].legend(handles=axes[0].get_legend_handles_labels()[0] + entry)
+        else:
+            axes[i].legend(handles=entry)
     fig.suptitle(title)
     fig.tight_layout()
     return fig
