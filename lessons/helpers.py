@@ -311,3 +311,75 @@ def decision_regions(ax, predict, X, y, title=None, resolution=150, pad=0.7):
     ax.set_ylabel("x₂")
     if title:
         ax.set_title(title)
+
+
+# ---- metric learning: identities, a verification ROC, recall@k (lessons 06_contrastive, 07_triplet) ----
+
+def identities(n_identities=16, per_identity=8, spread=0.2, min_gap=1.0, nuisance_dims=2, nuisance=2.0, seed=0):
+    """Toy "faces": several identities, each seen several times under a nuisance (pose, light).
+
+    Identity k is a centre in a 2-D identity space, at least `min_gap` from every other
+    centre; each sighting adds Gaussian noise of std `spread` there, and `nuisance_dims`
+    more coordinates of pure noise (std `nuisance`) that say nothing about who it is.
+    A fixed random rotation mixes all coordinates, so no single input coordinate is the
+    identity. Returns X (n_identities·per_identity, 2 + nuisance_dims) and labels (N,)
+    in 0 … n_identities − 1, ordered by identity: train on labels < K, hold out the rest.
+    """
+    r = rng(seed)
+    side = 1.5 * min_gap * np.sqrt(n_identities)         # room enough for the centres to keep their gap
+    centres = []
+    for _ in range(100_000):
+        c = r.uniform(-side / 2, side / 2, 2)
+        if all(np.linalg.norm(c - other) >= min_gap for other in centres):
+            centres.append(c)
+            if len(centres) == n_identities:
+                break
+    else:
+        raise ValueError(f"identities: could not place {n_identities} centres {min_gap} apart")
+    labels = np.repeat(np.arange(n_identities), per_identity)
+    who = np.asarray(centres)[labels] + spread * r.standard_normal((len(labels), 2))
+    X = np.concatenate([who, nuisance * r.standard_normal((len(labels), nuisance_dims))], 1)
+    rotation, _ = np.linalg.qr(r.standard_normal((X.shape[1], X.shape[1])))
+    return X @ rotation, labels
+
+
+def distance_matrix(embeddings):
+    """Euclidean distances between every two rows of a numpy array (N, D): (N, N)."""
+    diff = embeddings[:, None, :] - embeddings[None, :, :]
+    return np.sqrt((diff**2).sum(-1))
+
+
+def verification_roc(embeddings, labels):
+    """Face verification's ROC: accept a pair as "same identity" when its distance is ≤ t.
+
+    Over every pair i < j and every threshold t: the true-accept rate (same-identity
+    pairs accepted) against the false-accept rate (different-identity pairs accepted).
+    Returns (far, tar, auc): both rates from (0, 0) to (1, 1), one point per distinct
+    distance, and the area under the curve, which is the chance that a random
+    same-identity pair is closer than a random different-identity pair (ties count ½):
+    1 is perfect, 0.5 is chance. It depends only on the order of the distances, not on
+    their scale.
+    """
+    labels = np.asarray(labels)
+    i, j = np.triu_indices(len(labels), k=1)
+    d = distance_matrix(np.asarray(embeddings, dtype=float))[i, j]
+    same = labels[i] == labels[j]
+    order = np.argsort(d, kind="stable")
+    ends = np.searchsorted(d[order], np.unique(d), side="right")     # pairs accepted at each threshold
+    accepted_same = np.concatenate([[0], np.cumsum(same[order])])[ends]
+    accepted_other = np.concatenate([[0], np.cumsum(~same[order])])[ends]
+    tar = np.concatenate([[0.0], accepted_same / max(same.sum(), 1)])
+    far = np.concatenate([[0.0], accepted_other / max((~same).sum(), 1)])
+    auc = float(np.sum(np.diff(far) * (tar[1:] + tar[:-1]) / 2))
+    return far, tar, auc
+
+
+def recall_at_k(embeddings, labels, k=1):
+    """Retrieval's recall@k: each item in turn is the query and all the others the gallery;
+    the fraction of queries with an item of their own identity among their k nearest.
+    (Ties in distance are broken by index order.)"""
+    labels = np.asarray(labels)
+    D = distance_matrix(np.asarray(embeddings, dtype=float))
+    np.fill_diagonal(D, np.inf)                         # a query never retrieves itself
+    nearest = np.argsort(D, axis=1, kind="stable")[:, :k]
+    return float(np.mean((labels[nearest] == labels[:, None]).any(axis=1)))
