@@ -1,254 +1,375 @@
-"""Contrastive loss: a siamese network learns which points belong together.
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
 
-The contrastive loss looks at a pair of embeddings at distance D. A similar pair
-(Y = 0) pays D², so it is pulled together however close it already is; a
-dissimilar pair (Y = 1) pays max(0, m − D)², so it is pushed apart only until it
-is m away, and then left alone. The first part draws both branches and their
-gradients against D with the margin marked. The second part trains a siamese
-network (one small MLP applied to both points of every pair, so both branches
-share their weights) on a layout where each class sits in two blobs on opposite
-sides of a ring: the network has to bring together what the input keeps far
-apart. The embeddings are shown before and after training, with the distances of
-similar and dissimilar pairs.
+# %% [markdown]
+# # 06 — Contrastive loss: siamese networks for verification and retrieval
+#
+# A siamese network embeds two inputs with the *same* weights and compares the embeddings
+# by their distance $D = \lVert f(x_1) - f(x_2)\rVert$. The contrastive loss of the lecture
+# (Hadsell, Chopra and LeCun, 2006) says what that distance should be:
+#
+# $$L = (1-Y)\,D^2 + Y\,\max(0,\ m - D)^2, \qquad Y = 0 \text{ similar pair},\quad Y = 1 \text{ dissimilar pair}.$$
+#
+# A similar pair pays $D^2$: it is pulled together however close it already is. A dissimilar
+# pair pays only while it is nearer than the margin $m$, and is then left alone.
+#
+# The lecture names the uses: **face verification**, **image retrieval**, **siamese
+# networks**. This lesson trains one and then evaluates it the way those tasks do — on
+# people it has never seen.
+#
+# Run the cells in order. Each figure appears under the cell that draws it, and each
+# `claim(...)` prints **holds** or **FAILS** with the numbers that decide it.
 
-Run it with `python -m lessons 06` (or `python -m lessons.06_contrastive`). To step
-through it, open this file in VS Code or Jupyter: each `# %%` cell defines one part,
-and the last cell runs main().
-"""
+# %%
 import matplotlib.pyplot as plt
 import numpy as np
 
 import losses
 import minigrad as mg
-from lessons._common import Report, blobs, fit, mlp
+from lessons.helpers import SEEDS, claim, finish, fit, identities, mlp, pick, recall_at_k, show, start, verification_roc
 
-FIGURES = ["branches", "embeddings", "pair_distances"]
+lesson = start("06_contrastive")
 
-MARGIN = 1.0
-CLASS_COLORS = np.array(["tab:blue", "tab:orange", "tab:green"])
+# %% [markdown]
+# ## 1. The two branches against the distance $D$
+#
+# We place two embeddings $D$ apart on a line and let `backward` give $\partial L/\partial D$.
+# Notice on the right: the similar pull $2D$ never stops, while the dissimilar push
+# $-2(m - D)$ is strongest, $-2m$, for pairs on top of each other and exactly 0 from $D = m$ on.
+
+# %%
+MARGIN = 1.0          # Try it 1: 3.0
 
 
-# %% Part 1 — the two branches against the distance D.
-# Left: the similar branch D² (blue) grows without limit, so a similar pair is always
-# pulled in. The dissimilar branch max(0, m − D)² (orange) only matters inside the
-# margin: a dissimilar pair farther than m apart costs nothing. Right: the gradients
-# dL/dD from backward. Notice the dissimilar push is strongest, −2m, for pairs that
-# sit on top of each other, and exactly 0 from D = m on.
-def branch_curves(D):
+def branch_curves(D, margin):
     """Loss and dL/dD per pair for pairs at distance D: embeddings 0 and D on a line."""
     x1 = mg.Tensor(np.zeros((len(D), 1)))
     out = {}
     for name, y in (("similar", 0.0), ("dissimilar", 1.0)):
         x2 = mg.Tensor(D[:, None], requires_grad=True)          # distance |x2 − x1| = D
-        value = losses.contrastive(x1, x2, np.full(len(D), y), margin=MARGIN, reduction="none")
+        value = losses.contrastive(x1, x2, np.full(len(D), y), margin=margin, reduction="none")
         (slope,) = mg.grad(value.sum(), [x2])
         out[name] = (value.data, slope.data[:, 0])
     return out
 
 
-def part_branches(report, quick):
-    # an even grid from 0.0025: no point exactly on D = 0 or D = m (the kinks)
-    D = np.linspace(0.0025, 2.4975, 500 if quick else 1000)
-    curves = branch_curves(D)
+# an even grid from 0.0025: no point exactly on D = 0 or D = m (the kinks)
+distance = np.linspace(0.0025, 2.4975 * max(MARGIN, 1.0), 1000)
+curves = branch_curves(distance, MARGIN)
 
-    fig, (ax, ax_grad) = plt.subplots(1, 2, figsize=(12, 4.5))
-    labels = {"similar": "similar pair (Y = 0):  D²",
-              "dissimilar": "dissimilar pair (Y = 1):  max(0, m − D)²"}
-    for name, (value, slope) in curves.items():
-        ax.plot(D, value, lw=2, label=labels[name])
-        ax_grad.plot(D, slope, lw=2, label=labels[name].split(":")[0])
-    for a in (ax, ax_grad):
-        a.axvline(MARGIN, color="crimson", ls="--", lw=1.5, label=f"margin m = {MARGIN:g}")
-        a.set_xlabel("distance D between the two embeddings")
-    ax.set_ylim(0, 3)
-    ax.set_ylabel("loss")
-    ax.set_title("Similar pairs are always pulled in; dissimilar ones only inside m")
-    ax.legend(loc="upper left")
-    ax_grad.set_ylabel("dL/dD (backward; < 0 pushes the pair apart)")
-    ax_grad.set_title("Beyond the margin a dissimilar pair gets no gradient at all")
-    ax_grad.legend(loc="upper left")
-    fig.tight_layout()
-    report.save(fig, "branches")
+fig, (ax, ax_grad) = plt.subplots(1, 2, figsize=(12, 4.5))
+labels = {"similar": "similar pair (Y = 0):  D²", "dissimilar": "dissimilar pair (Y = 1):  max(0, m − D)²"}
+for name, (value, slope) in curves.items():
+    ax.plot(distance, value, lw=2, label=labels[name])
+    ax_grad.plot(distance, slope, lw=2, label=labels[name].split(":")[0])
+for a in (ax, ax_grad):
+    a.axvline(MARGIN, color="crimson", ls="--", lw=1.5, label=f"margin m = {MARGIN:g}")
+    a.set_xlabel("distance D between the two embeddings")
+ax.set_ylim(0, 3 * max(MARGIN, 1.0) ** 2)
+ax.set_ylabel("loss")
+ax.set_title("Similar pairs are always pulled in; dissimilar ones only inside m")
+ax.legend(loc="upper left")
+ax_grad.set_ylabel("∂L/∂D from backward (< 0 pushes the pair apart)")
+ax_grad.set_title("Beyond the margin a dissimilar pair gets no gradient at all")
+ax_grad.legend(loc="upper left")
+fig.tight_layout()
+show(fig, "branches")
 
-    similar_value, similar_slope = curves["similar"]
-    dissimilar_value, dissimilar_slope = curves["dissimilar"]
-    inside = D < MARGIN
-    closed_dissimilar = np.where(inside, (MARGIN - D) ** 2, 0.0)
-    report.check("the library's branches are D² and max(0, m − D)², their gradients 2D and −2(m − D)",
-                 np.allclose(similar_value, D**2, rtol=0, atol=1e-12)
-                 and np.allclose(dissimilar_value, closed_dissimilar, rtol=0, atol=1e-12)
-                 and np.allclose(similar_slope, 2 * D, rtol=0, atol=1e-12)
-                 and np.allclose(dissimilar_slope, np.where(inside, -2 * (MARGIN - D), 0.0), rtol=0, atol=1e-12),
-                 f"compared at {len(D)} distances from {D[0]:g} to {D[-1]:g}")
-    # by hand, with m = 1: D = 0.5 -> similar 0.5² = 0.25, dissimilar (1 − 0.5)² = 0.25;
-    # D = 1.5 -> similar 2.25, dissimilar 0
-    hand = branch_curves(np.array([0.5, 1.5]))
-    report.check("by hand at D = 0.5 and 1.5: similar 0.25 and 2.25, dissimilar 0.25 and 0",
-                 np.allclose(hand["similar"][0], [0.25, 2.25]) and np.allclose(hand["dissimilar"][0], [0.25, 0.0]),
-                 f"similar {hand['similar'][0]}, dissimilar {hand['dissimilar'][0]}")
-    report.check("every dissimilar pair beyond the margin has loss 0 and gradient 0",
-                 np.all(dissimilar_value[~inside] == 0) and np.all(dissimilar_slope[~inside] == 0),
-                 f"{(~inside).sum()} distances with D > m")
-    # D = 0 exactly: the push apart has no direction (x1 = x2); the library gives 0, not nan
-    at_zero = branch_curves(np.array([0.0]))
-    report.check("two identical embeddings (D = 0) give a finite gradient, not nan",
-                 np.isfinite(at_zero["dissimilar"][1]).all() and np.isfinite(at_zero["similar"][1]).all(),
-                 f"dL/dD at D = 0: similar {abs(at_zero['similar'][1][0]):g}, dissimilar "
-                 f"{abs(at_zero['dissimilar'][1][0]):g} (no direction to push in)")
+# %% [markdown]
+# The library against the closed forms $D^2$, $\max(0, m-D)^2$, $2D$ and $-2(m-D)$, and
+# against two values worked out by hand.
+
+# %%
+similar_value, similar_slope = curves["similar"]
+dissimilar_value, dissimilar_slope = curves["dissimilar"]
+inside = distance < MARGIN
+closed_error = max(np.max(np.abs(similar_value - distance**2)),
+                   np.max(np.abs(dissimilar_value - np.where(inside, (MARGIN - distance) ** 2, 0.0))),
+                   np.max(np.abs(similar_slope - 2 * distance)),
+                   np.max(np.abs(dissimilar_slope - np.where(inside, -2 * (MARGIN - distance), 0.0))))
+claim("branches_match", "the library's branches and their backward gradients match D², max(0, m − D)², 2D, −2(m − D)",
+      closed_error < 1e-12, f"largest difference {closed_error:.1e} over {len(distance)} distances")
+
+# by hand: D = 0.5 -> similar 0.25, dissimilar (m − 0.5)²; D = 1.5 m -> similar 2.25 m², dissimilar 0
+hand = branch_curves(np.array([0.5, 1.5 * MARGIN]), MARGIN)
+expected = {"similar": [0.25, 2.25 * MARGIN**2], "dissimilar": [(MARGIN - 0.5) ** 2, 0.0]}
+claim("by_hand", f"by hand at D = 0.5 and 1.5·m: similar {expected['similar'][0]:g} and {expected['similar'][1]:g}, "
+      f"dissimilar {expected['dissimilar'][0]:g} and 0",
+      all(np.allclose(hand[k][0], expected[k], rtol=0, atol=1e-12) for k in expected),
+      f"similar {hand['similar'][0]}, dissimilar {hand['dissimilar'][0]}")
+
+at_zero = branch_curves(np.array([0.0]), MARGIN)
+claim("finite_at_zero", "two identical embeddings (D = 0) give a finite gradient, not nan",
+      np.isfinite(at_zero["dissimilar"][1]).all() and np.isfinite(at_zero["similar"][1]).all(),
+      f"∂L/∂D at D = 0: similar {abs(at_zero['similar'][1][0]):g}, dissimilar "
+      f"{abs(at_zero['dissimilar'][1][0]):g} (the push apart has no direction there)")
+
+# %% [markdown]
+# ## 2. What face verification and retrieval ask of an embedding
+#
+# - **Verification** ("is this the person on the badge?") compares *two* images: accept when
+#   $D \le t$ for one threshold $t$ chosen once. It works only if, across the board,
+#   same-person pairs are nearer than different-person pairs. Sweeping $t$ traces the
+#   **ROC curve**: the true-accept rate (same-person pairs accepted) against the false-accept
+#   rate (different-person pairs accepted). Its area (AUC) is the chance that a random
+#   same-person pair is nearer than a random different-person pair: 1 is perfect, ½ is a coin.
+# - **Retrieval** ("find more photos of this person") ranks a gallery by distance to a query.
+#   It needs only the *nearest* items to be right: **recall@k** is the fraction of queries
+#   with a photo of the same person among their $k$ nearest.
+#
+# Both are asked about **people the network never saw**: a face system meets new faces every
+# day, so it cannot learn one class per person. It has to learn a *distance* that keeps
+# working for identities outside the training set. So we train on some identities and
+# evaluate on held-out ones.
+#
+# The data: each identity is a point in a 2-D "who is it" space; each sighting adds a little
+# noise there, plus two coordinates of large nuisance noise ("pose" and "light") that say
+# nothing about who it is. A random rotation mixes all four, so in the raw input the nuisance
+# dominates every distance. The network sees the four coordinates and outputs a 2-D embedding.
+
+# %%
+N_TRAIN, N_HELD_OUT, PER_IDENTITY = 10, 6, 8
+NUISANCE = 2.0                     # Try it 3: 0.0
+data = {seed: identities(N_TRAIN + N_HELD_OUT, PER_IDENTITY, nuisance=NUISANCE, seed=seed) for seed in SEEDS}
+X, y = data[SEEDS[0]]
+train = y < N_TRAIN
+print(f"{N_TRAIN} training identities ({train.sum()} sightings), {N_HELD_OUT} held-out identities "
+      f"({(~train).sum()} sightings); input {X.shape[1]}-D, nuisance std {NUISANCE:g}")
+
+# %% [markdown]
+# ## 3. Training the siamese network
+#
+# One MLP, $4 \to 16 \to 16 \to 2$, embeds every training sighting in one pass; every pair
+# $(i, j)$ of training sightings is then two rows of that output, so both branches share
+# their weights — that is what "siamese" means. Each step uses all pairs (full batch, Adam).
+# We train once per data seed in `SEEDS`, so that what we claim does not hang on one draw.
+
+# %%
+STEPS = pick(250, 120)
+SIMILAR_ONLY = False               # Try it 2: True
+EMBEDDING_DIM = 2                  # Try it 4: 1
 
 
-# %% Part 2 — a siamese network on a ring of six blobs.
-# The three classes each own two blobs on opposite sides of the ring, so in the input
-# two points of the same class can be as far apart as any two points can be. One MLP
-# embeds both points of every pair (the same weights: that is what "siamese" means).
-# Look at the embedding before training: it is a squashed copy of the input, and
-# same-class pairs are about as far apart as the others. After training each class is
-# a tight clump, and the clumps are at least m apart.
-def ring_data(n_per_blob, seed):
-    """Six Gaussian blobs on a circle of radius 2.5; blob k has class k mod 3: X (6n, 2), y (6n,)."""
-    angles = np.arange(6) * np.pi / 3
-    centers = 2.5 * np.stack([np.cos(angles), np.sin(angles)], 1)
-    X, blob = blobs(n_per_class=n_per_blob, centers=centers, std=0.35, seed=seed)
-    return X, blob % 3
-
-
-def all_pairs(y):
-    """Every pair (i, j) with i < j, and its label Y: 0 same class (similar), 1 different."""
-    i, j = np.triu_indices(len(y), k=1)
-    return i, j, (y[i] != y[j]).astype(float)
-
-
-def embed(network, X):
+def embed(network, inputs):
     with mg.no_grad():
-        return network(mg.Tensor(X)).data
+        return network(mg.Tensor(inputs)).data
 
 
 def pair_distances(E, i, j):
     return np.linalg.norm(E[i] - E[j], axis=1)
 
 
-def mean_distances(E, i, j, Y):
-    """(mean D over similar pairs, mean D over dissimilar pairs)."""
-    D = pair_distances(E, i, j)
-    return D[Y == 0].mean(), D[Y == 1].mean()
-
-
-def part_siamese(report, quick):
-    X, y = ring_data(n_per_blob=15 if quick else 20, seed=0)
-    i, j, Y = all_pairs(y)
-    network = mlp([2, 16, 16, 2], seed=0)                       # 2-D in, 2-D embedding out
-    steps = 300 if quick else 600
-    features = mg.Tensor(X)
-
-    def loss():
-        E = network(features)                                   # one pass embeds every point,
-        return losses.contrastive(E[i], E[j], Y, margin=MARGIN)  # then every pair is two rows of E
-    before = embed(network, X)
+def train_siamese(X, y, seed):
+    """Train on every pair of (X, y); return the network and the per-step history."""
+    i, j = np.triu_indices(len(y), k=1)
+    Y = (y[i] != y[j]).astype(float)                 # 0 similar, 1 dissimilar
+    if SIMILAR_ONLY:
+        i, j, Y = i[Y == 0], j[Y == 0], Y[Y == 0]
+    network = mlp([X.shape[1], 16, 16, EMBEDDING_DIM], seed=seed)
+    inputs = mg.Tensor(X)
     history = {"similar": [], "dissimilar": []}
 
-    def record(step):
-        similar, dissimilar = mean_distances(embed(network, X), i, j, Y)
-        history["similar"].append(similar)
-        history["dissimilar"].append(dissimilar)
-    losses_per_step = fit(network.parameters(), loss, steps, lr=0.01, on_step=record)
-    after = embed(network, X)
-    X_new, y_new = ring_data(n_per_blob=15 if quick else 20, seed=1)   # fresh points, same layout
-    i_new, j_new, Y_new = all_pairs(y_new)
-    after_new = embed(network, X_new)
-
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4.8))
-    panels = ((X, "input: each class is two opposite blobs", "x₁", "x₂"),
-              (before, "embedding before training", "e₁", "e₂"),
-              (after, "embedding after training", "e₁", "e₂"))
-    for ax, (points, title, xlabel, ylabel) in zip(axes, panels):
-        for c in range(3):
-            ax.scatter(*points[y == c].T, s=16, color=CLASS_COLORS[c], label=f"class {c}")
-        ax.set_title(title)
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
-        ax.set_aspect("equal", adjustable="datalim")
-    axes[2].scatter(*after_new.T, s=40, facecolors="none", edgecolors=CLASS_COLORS[y_new], lw=0.8,
-                    label="fresh points (rings)")
-    # a circle of diameter m around one clump: the other clumps should lie outside it
-    centre = after[y == 0].mean(0)
-    axes[2].add_patch(plt.Circle(centre, MARGIN, fill=False, color="crimson", ls="--", lw=1.2,
-                                 label=f"distance m = {MARGIN:g} from class 0"))
-    axes[0].legend(loc="center", fontsize=8)
-    axes[2].legend(loc="best", fontsize=8)
-    fig.suptitle("The shared network pulls each class's two far-apart blobs into one clump, "
-                 "and pushes the clumps at least m apart")
-    fig.tight_layout()
-    report.save(fig, "embeddings")
-
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
-    bins = np.linspace(0, max(pair_distances(before, i, j).max(), pair_distances(after, i, j).max()), 50)
-    titles = ("Before training: similar and dissimilar pairs mixed",
-              "After: similar pairs near 0, dissimilar ones at m or beyond")
-    for ax, E, title in ((axes[0], before, titles[0]), (axes[1], after, titles[1])):
-        D = pair_distances(E, i, j)
-        ax.hist(D[Y == 0], bins=bins, alpha=0.6, color="tab:blue", density=True,
-                label=f"similar pairs ({int((Y == 0).sum())})")
-        ax.hist(D[Y == 1], bins=bins, alpha=0.6, color="tab:orange", density=True,
-                label=f"dissimilar pairs ({int((Y == 1).sum())})")
-        ax.axvline(MARGIN, color="crimson", ls="--", lw=1.5, label=f"margin m = {MARGIN:g}")
-        ax.set_xlabel("distance D between the two embeddings")
-        ax.set_ylabel("density of pairs")
-        ax.set_title(title)
-        ax.legend(loc="upper right", fontsize=8)
-    step_axis = np.arange(1, steps + 1)
-    axes[2].plot(step_axis, history["similar"], color="tab:blue", lw=2, label="mean D, similar pairs")
-    axes[2].plot(step_axis, history["dissimilar"], color="tab:orange", lw=2, label="mean D, dissimilar pairs")
-    axes[2].plot(step_axis, losses_per_step, color="black", lw=1, label="contrastive loss (mean)")
-    axes[2].axhline(MARGIN, color="crimson", ls="--", lw=1.5, label=f"margin m = {MARGIN:g}")
-    axes[2].set_xlabel("training step (Adam, all pairs every step)")
-    axes[2].set_ylabel("distance / loss")
-    axes[2].set_title("Similar pairs close in; dissimilar ones settle past m")
-    axes[2].legend(loc="center right", fontsize=8)
-    fig.tight_layout()
-    report.save(fig, "pair_distances")
-
-    similar_before, dissimilar_before = mean_distances(before, i, j, Y)
-    similar_after, dissimilar_after = mean_distances(after, i, j, Y)
-    ratio_before, ratio_after = similar_before / dissimilar_before, similar_after / dissimilar_after
-    report.check("before training, similar pairs are nearly as far apart as dissimilar ones",
-                 ratio_before > 0.7, f"mean D {similar_before:.3f} vs {dissimilar_before:.3f}, "
-                 f"ratio {ratio_before:.2f}")
-    report.check("after training, mean similar-pair distance < mean dissimilar-pair distance, "
-                 "with the ratio at least 10 times smaller than before",
-                 similar_after < dissimilar_after and ratio_after < ratio_before / 10,
-                 f"mean D {similar_after:.3f} vs {dissimilar_after:.3f}, ratio {ratio_after:.3f} "
-                 f"(before {ratio_before:.2f})")
-    D_after = pair_distances(after, i, j)
-    # the pull on similar pairs and the push on dissimilar ones balance near D = m, so a few
-    # dissimilar pairs end just inside the margin: count those at least 0.9 m apart
-    nearly = np.mean(D_after[Y == 1] >= 0.9 * MARGIN)
-    report.check("after training, at least 99% of dissimilar pairs are at least 0.9·m apart",
-                 nearly >= 0.99, f"{100 * nearly:.1f}% of {int((Y == 1).sum())} dissimilar pairs, "
-                 f"{100 * np.mean(D_after[Y == 1] >= MARGIN):.1f}% past m itself; "
-                 f"closest {D_after[Y == 1].min():.3f}")
-    similar_new, dissimilar_new = mean_distances(after_new, i_new, j_new, Y_new)
-    report.check("on fresh points from the same layout the embedding separates the classes too",
-                 similar_new / dissimilar_new < ratio_before / 10,
-                 f"mean D {similar_new:.3f} vs {dissimilar_new:.3f}, ratio {similar_new / dissimilar_new:.3f}")
+    def loss():
+        E = network(inputs)                           # one pass embeds every sighting
+        D = pair_distances(E.data, i, j)
+        history["similar"].append(D[Y == 0].mean())
+        history["dissimilar"].append(D[Y == 1].mean() if (Y == 1).any() else np.nan)
+        return losses.contrastive(E[i], E[j], Y, margin=MARGIN)
+    history["loss"] = fit(network.parameters(), loss, STEPS, lr=0.01)
+    return network, history
 
 
-# %% Run every part.
-def main(quick=False):
-    report = Report("06_contrastive")
-    part_branches(report, quick)
-    part_siamese(report, quick)
-    return report
+runs = {}
+for seed in SEEDS:
+    X_seed, y_seed = data[seed]
+    is_train = y_seed < N_TRAIN
+    before = mlp([X_seed.shape[1], 16, 16, EMBEDDING_DIM], seed=seed)      # the same start, untrained
+    network, history = train_siamese(X_seed[is_train], y_seed[is_train], seed)
+    runs[seed] = {"network": network, "history": history,
+                  "before": embed(before, X_seed), "after": embed(network, X_seed)}
+run = runs[SEEDS[0]]
+print(f"contrastive loss after {STEPS} steps, per seed: "
+      + ", ".join(f"{s}: {r['history']['loss'][-1] if STEPS else np.nan:.4f}" for s, r in runs.items()))
+
+# %% [markdown]
+# Look at seed 0's embeddings. In the input (two of its four coordinates) the identities are
+# smeared over each other by the nuisance. Before training the embedding is a squashed copy
+# of that. After training each training identity is a tight clump, the clumps at least
+# about $m$ apart — and, in the last panel, the **held-out** identities, which the network
+# never saw, form clumps too: it learned to ignore the nuisance, not to recognise ten people.
+
+# %%
+colors = plt.get_cmap("tab20")(np.arange(N_TRAIN + N_HELD_OUT) % 20)
+fig, axes = plt.subplots(1, 4, figsize=(17, 4.6))
+panels = ((X[train][:, :2], y[train], "input x₁, x₂ (2 of 4 coordinates)", "x"),
+          (run["before"][train], y[train], "embedding before training", "e"),
+          (run["after"][train], y[train], "after training: training identities", "e"),
+          (run["after"][~train], y[~train], "after training: held-out identities", "e"))
+for ax, (points, who, title, letter) in zip(axes, panels):
+    if points.shape[1] == 1:                     # a 1-D embedding: spread the identities vertically
+        points = np.column_stack([points[:, 0], who])
+    ax.scatter(*points.T, s=16, color=colors[who], marker="o" if who[0] < N_TRAIN else "^")
+    ax.set_title(title)
+    ax.set_xlabel(f"{letter}₁")
+    ax.set_ylabel(f"{letter}₂" if letter == "x" or EMBEDDING_DIM > 1 else "identity (spread out to see)")
+if EMBEDDING_DIM > 1:
+    centre = run["after"][y == 0].mean(0)
+    axes[2].add_patch(plt.Circle(centre, MARGIN, fill=False, color="crimson", ls="--", lw=1.2))
+    axes[2].plot([], [], color="crimson", ls="--", label=f"circle of radius m = {MARGIN:g}\naround identity 0")
+    axes[2].legend(loc="upper left", bbox_to_anchor=(0, -0.14), fontsize=8)
+for ax in axes[1:]:
+    ax.set_aspect("equal", adjustable="datalim")
+fig.suptitle(f"Colour = identity (dots: {N_TRAIN} training, triangles: {N_HELD_OUT} held out). The shared network "
+             f"ignores the nuisance: identities, even unseen ones, become clumps")
+fig.tight_layout()
+show(fig, "embeddings")
+
+# %% [markdown]
+# The same story as distances between training pairs: before training the similar and
+# dissimilar pairs are mixed; after it the similar ones sit near 0 and the dissimilar ones
+# at $m$ or beyond. On the right, the means over training.
+
+# %%
+i, j = np.triu_indices(train.sum(), k=1)
+Y = (y[train][i] != y[train][j]).astype(float)
+D_before, D_after = pair_distances(run["before"][train], i, j), pair_distances(run["after"][train], i, j)
+fig, axes = plt.subplots(1, 3, figsize=(16, 4.5))
+bins = np.linspace(0, max(D_before.max(), D_after.max()), 50)
+titles = ("Before training: similar and dissimilar pairs mixed",
+          "After: similar pairs near 0, dissimilar ones near m or beyond")
+for ax, D, title in ((axes[0], D_before, titles[0]), (axes[1], D_after, titles[1])):
+    ax.hist(D[Y == 0], bins=bins, alpha=0.6, color="tab:blue", density=True, label=f"similar pairs ({int((Y == 0).sum())})")
+    ax.hist(D[Y == 1], bins=bins, alpha=0.6, color="tab:orange", density=True,
+            label=f"dissimilar pairs ({int((Y == 1).sum())})")
+    ax.axvline(MARGIN, color="crimson", ls="--", lw=1.5, label=f"margin m = {MARGIN:g}")
+    ax.set_xlabel("distance D between the two embeddings")
+    ax.set_ylabel("density of pairs")
+    ax.set_title(title, fontsize=10)
+    ax.legend(loc="upper right", fontsize=8)
+step_axis = np.arange(1, STEPS + 1)
+axes[2].plot(step_axis, run["history"]["similar"], color="tab:blue", lw=2, label="mean D, similar pairs")
+axes[2].plot(step_axis, run["history"]["dissimilar"], color="tab:orange", lw=2, label="mean D, dissimilar pairs")
+axes[2].plot(step_axis, run["history"]["loss"], color="black", lw=1, label="contrastive loss (mean)")
+axes[2].axhline(MARGIN, color="crimson", ls="--", lw=1.5, label=f"margin m = {MARGIN:g}")
+axes[2].set_xlabel("training step (Adam, all training pairs every step)")
+axes[2].set_ylabel("distance / loss")
+axes[2].set_title("Similar pairs close in; dissimilar ones settle past m", fontsize=10)
+axes[2].legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+fig.tight_layout()
+show(fig, "pair_distances")
+
+# %% [markdown]
+# On the training pairs, for every seed: the ratio (mean similar distance) / (mean
+# dissimilar distance) before and after, and how many dissimilar pairs reached the margin.
+# (The pull on similar pairs and the push on dissimilar ones balance near $D = m$, so a few
+# dissimilar pairs end just inside it: we count those at least $0.9\,m$ apart.)
+
+# %%
+ratio, reached = {}, {}
+for seed, r in runs.items():
+    X_seed, y_seed = data[seed]
+    y_train = y_seed[y_seed < N_TRAIN]
+    i_s, j_s = np.triu_indices(len(y_train), k=1)
+    dissimilar = y_train[i_s] != y_train[j_s]
+    for when in ("before", "after"):
+        D = pair_distances(r[when][y_seed < N_TRAIN], i_s, j_s)
+        ratio[seed, when] = D[~dissimilar].mean() / D[dissimilar].mean()
+        reached[seed, when] = np.mean(D[dissimilar] >= 0.9 * MARGIN)
+claim("training_separates", "training shrinks the ratio similar / dissimilar mean distance at least fivefold, every seed",
+      all(ratio[s, "after"] < ratio[s, "before"] / 5 for s in SEEDS),
+      "; ".join(f"seed {s}: {ratio[s, 'before']:.2f} → {ratio[s, 'after']:.3f}" for s in SEEDS))
+claim("margin_reached", "after training at least 95% of dissimilar training pairs are ≥ 0.9·m apart, "
+      "against fewer than half before, every seed",
+      all(reached[s, "after"] >= 0.95 and reached[s, "before"] < 0.5 for s in SEEDS),
+      "; ".join(f"seed {s}: {reached[s, 'before']:.1%} → {reached[s, 'after']:.1%}" for s in SEEDS))
+
+# %% [markdown]
+# ## 4. Verification and retrieval on held-out identities
+#
+# Now the tasks, on the six identities the network never saw: the ROC of "accept when
+# $D \le t$" and recall@k, for the trained embedding, for the same network before training,
+# and for the raw 4-D input (the baseline any embedding must beat). Notice how far the
+# trained curve sits above the other two.
+
+# %%
+K_VALUES = (1, 2, 3, 4, 5)
+scores = {}
+for seed in SEEDS:
+    X_seed, y_seed = data[seed]
+    held = y_seed >= N_TRAIN
+    for name, E in (("raw input", X_seed[held]), ("before training", runs[seed]["before"][held]),
+                    ("after training", runs[seed]["after"][held])):
+        far, tar, auc = verification_roc(E, y_seed[held])
+        scores[seed, name] = {"far": far, "tar": tar, "auc": auc,
+                              "recall": [recall_at_k(E, y_seed[held], k) for k in K_VALUES]}
+names = ("raw input", "before training", "after training")
+styles = {"raw input": dict(color="0.45", ls=":"), "before training": dict(color="tab:purple", ls="--"),
+          "after training": dict(color="tab:green", ls="-")}
+
+fig, (ax, ax_recall) = plt.subplots(1, 2, figsize=(13, 5))
+for name in names:
+    s = scores[SEEDS[0], name]
+    aucs = ", ".join(f"{scores[seed, name]['auc']:.2f}" for seed in SEEDS)
+    ax.plot(s["far"], s["tar"], lw=2, label=f"{name}: AUC {aucs} (seeds {', '.join(map(str, SEEDS))})", **styles[name])
+    recall = np.mean([scores[seed, name]["recall"] for seed in SEEDS], axis=0)
+    ax_recall.plot(K_VALUES, recall, marker="o", lw=2, label=name, **styles[name])
+ax.plot([0, 1], [0, 1], color="0.8", lw=1, label="chance (AUC 0.5)")
+ax.set_xlabel("false-accept rate (different-identity pairs accepted)")
+ax.set_ylabel("true-accept rate (same-identity pairs accepted)")
+ax.set_title(f"Verification on {N_HELD_OUT} unseen identities (seed {SEEDS[0]} drawn)", fontsize=10)
+ax.legend(loc="lower right", fontsize=8)
+ax_recall.set_xticks(K_VALUES)
+ax_recall.set_ylim(0, 1.05)
+ax_recall.set_xlabel("k (gallery items looked at)")
+ax_recall.set_ylabel(f"recall@k (mean over {len(SEEDS)} seeds)")
+ax_recall.set_title("Retrieval: is the same identity among the k nearest?", fontsize=10)
+ax_recall.legend(loc="lower right", fontsize=8)
+fig.suptitle("On identities it never saw, the trained embedding verifies and retrieves far better than the raw input")
+fig.tight_layout()
+show(fig, "verification_retrieval")
+
+# %% [markdown]
+# Before against after, and after against the raw input, on every seed. Recall@5 is printed
+# alongside recall@1: retrieval that may look at five items is easier.
+
+# %%
+def numbers(name):
+    return "; ".join(f"seed {s}: AUC {scores[s, name]['auc']:.3f}, R@1 {scores[s, name]['recall'][0]:.2f}, "
+                     f"R@5 {scores[s, name]['recall'][4]:.2f}" for s in SEEDS)
 
 
-# %% Try it
-# 1. Set MARGIN = 3. Predict first: how far apart do the clumps end up, and how many
-#    dissimilar pairs still pay loss at the end?
-# 2. Train with only the similar pairs (keep Y == 0). What does the network do? (Look at
-#    the size of the embedding: nothing stops it from collapsing every point to one spot.)
-# 3. Give the network a 1-D embedding (mlp([2, 16, 16, 1])). Can three classes still be
-#    m apart from each other on a line?
-# 4. Write the loss with the ½ factors of Hadsell et al. (0.5 × losses.contrastive). What
-#    changes in training with Adam, and what would change with plain SGD?
+after_beats = {other: all(scores[s, "after training"]["auc"] > scores[s, other]["auc"]
+                          and scores[s, "after training"]["recall"][0] > scores[s, other]["recall"][0] for s in SEEDS)
+               for other in ("before training", "raw input")}
+claim("held_out_better_than_before",
+      "on held-out identities, training raises both the verification AUC and recall@1, every seed",
+      after_beats["before training"], f"after: {numbers('after training')} | before: {numbers('before training')}")
+claim("held_out_better_than_raw",
+      "on held-out identities, the trained embedding beats the raw input on AUC and recall@1, every seed",
+      after_beats["raw input"], f"raw input: {numbers('raw input')}")
 
-if __name__ == "__main__":
-    main()
+# %%
+finish()
+
+# %% [markdown]
+# ## Try it
+#
+# Predict before you run; then compare with [the answers](answers/06_contrastive.md).
+#
+# 1. Set `MARGIN = 3.0` in part 1. How far apart do the clumps end up? Does training still
+#    separate the identities, and do the held-out ones gain as much?
+# 2. Set `SIMILAR_ONLY = True` in part 3: train on the similar pairs alone. What is the
+#    cheapest way to make every similar pair's $D^2$ small? Which claims survive?
+# 3. Set `NUISANCE = 0.0` in the data cell: the input is then the identity space itself.
+#    Can the trained embedding still beat the raw input on held-out identities?
+# 4. Set `EMBEDDING_DIM = 1` in part 3: a 1-D embedding. Can ten identities all sit $m$
+#    apart from each other on a line, and what happens to the held-out ones?
