@@ -1,274 +1,488 @@
-"""Hinge loss and the linear SVM: only the points inside the margin pull.
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
 
-Every binary classification loss can be read as a function of one number, the
-margin m = y·f(x) (y = ±1): positive when the point is on the right side of the
-line, large when it is far on the right side. The first part draws the 0-1 loss
-(what we want to count, but it has no gradient), the hinge max(0, 1 − m), the
-squared hinge and the logistic loss log(1 + e^−m) against the margin, with their
-gradients from minigrad. The hinge is exactly flat beyond m = 1, so a point there
-stops pulling on the model; the logistic loss only fades. The second part trains
-a linear SVM (hinge + a small L2 penalty) and a logistic regression on the same
-2-D data and counts the points that still carry gradient: one in six for the SVM
-(its support vectors), every single point for logistic regression. The third
-part drops every point that carries no gradient and trains again: the SVM does
-not change, logistic regression does.
+# %% [markdown]
+# # 04 — Hinge loss and the linear SVM
+#
+# A binary classifier with labels $y \in \{-1, +1\}$ and a score $f(x)$ is judged by one number,
+# the **margin** $m = y\,f(x)$: positive when the point is on the right side of the line, large
+# when it is far on the right side. Every loss of this lesson is a function of $m$:
+#
+# $$\text{hinge} = \max(0,\ 1 - m) \qquad \text{squared hinge} = \max(0,\ 1 - m)^2 \qquad
+#   \text{logistic} = \log(1 + e^{-m})$$
+#
+# The lecture says the hinge is the loss of Support Vector Machines, that it **encourages margin
+# maximisation**, **creates sparse solutions**, is **non-differentiable at the hinge point**, and
+# that the **squared hinge is its smoothed variant**. Each of those is measured below.
+#
+# Run the cells in order. Each figure appears under the cell that draws it, and each
+# `claim(...)` prints **holds** or **FAILS** with the numbers that decide it.
 
-Run it with `python -m lessons 04` (or `python -m lessons.04_hinge`). To step
-through it, open this file in VS Code or Jupyter: each `# %%` cell defines one part,
-and the last cell runs main().
-"""
+# %%
 import matplotlib.pyplot as plt
 import numpy as np
 
 import losses
 import minigrad as mg
-from lessons._common import Report, blobs, derivatives, fit
+from lessons.helpers import SEEDS, claim, derivatives, finish, fit, pick, rng, show, start
 
-FIGURES = ["margin_losses", "svm", "support_vectors"]
+lesson = start("04_hinge")
 
-LAM = 0.5        # λ in Σᵢ loss(mᵢ) + λ‖w‖²: the usual ½‖w‖² + C·Σ ξᵢ with C = 1/(2λ) = 1
-LR = 0.05        # Adam's first learning rate; it decays linearly to ~0 over training
+# %% [markdown]
+# ## 1. Four losses against the margin
+#
+# The 0-1 loss $[m \le 0]$ counts mistakes — what we would like to minimise — but its gradient
+# is 0 everywhere except at the jump, so gradient descent gets no signal from it. The other three
+# are stand-ins with a gradient. The hinge's gradient is $-1$ for every point with $m < 1$ and
+# exactly $0$ beyond: a point that is right *by a margin of 1* stops pulling on the model. The
+# logistic gradient $-\sigma(-m)$ only fades; it never reaches 0.
+#
+# With the label fixed to $y = +1$ a score equal to $m$ has margin exactly $m$, so we can hand
+# the margin grid to the library's losses and let `backward` give $dL/dm$.
 
-
-# %% Part 1 — four losses against the margin m = y·f(x).
-# Left: the 0-1 loss is what we want to count, but it is flat everywhere (gradient 0)
-# except at the jump, so gradient descent gets no signal from it. The other three are
-# smooth-ish stand-ins. Right: the gradient dL/dm. The hinge's is −1 for every point
-# with m < 1 and exactly 0 beyond: a point that is right *by a margin* is done. The
-# squared hinge is also exactly 0 beyond m = 1 but pulls harder the worse a point is.
-# The logistic gradient −σ(−m) shrinks with the margin and never reaches 0.
-def margin_curves():
-    """{label: f}, f mapping margins m (Tensor (n,)) to per-entry losses, from `losses`.
-
-    With the target fixed to +1, a score equal to m has margin exactly m.
-    """
-    def at_margin(loss, target_of_plus_one):
-        return lambda m: loss(m, np.full(m.shape, target_of_plus_one), reduction="none")
-    return {"hinge  max(0, 1 − m)": at_margin(losses.hinge, 1.0),
-            "squared hinge  max(0, 1 − m)²": at_margin(losses.squared_hinge, 1.0),
-            # BCE from logits with target 1 (the {0, 1} label of y = +1) is log(1 + e^−m)
-            "logistic  log(1 + $e^{-m}$)": at_margin(losses.binary_cross_entropy_with_logits, 1.0)}
+# %%
+margin = np.linspace(-2.5, 2.5, 500)      # an even count: no grid point sits exactly on m = 0 or 1
 
 
-def part_margin_losses(report, quick):
-    m = np.linspace(-2.5, 2.5, 250 if quick else 500)   # even count: no point exactly on m = 0 or 1
-    zero_one = (m <= 0).astype(float)                    # a count, not a minigrad loss: no gradient
-    curves = margin_curves()
-    values = {label: derivatives(f, m) for label, f in curves.items()}
-
-    fig, (ax_loss, ax_grad) = plt.subplots(1, 2, figsize=(12, 4.5))
-    ax_loss.plot(m, zero_one, color="black", lw=2, label="0-1  [m ≤ 0]")
-    ax_grad.plot(m, np.zeros_like(m), color="black", lw=2, label="0-1: 0 (no signal)")
-    for label, (value, slope, _) in values.items():
-        ax_loss.plot(m, value, lw=2, label=label)
-        ax_grad.plot(m, slope, lw=2, label=label.split("  ")[0])
-    for ax in (ax_loss, ax_grad):
-        ax.axvline(1.0, color="0.4", ls=":", lw=1)
-        ax.axvline(0.0, color="0.4", ls=":", lw=1)
-        ax.set_xlabel("margin m = y·f(x)   (m < 0: misclassified)")
-    ax_loss.text(1.05, 2.4, "m = 1: the hinge\nstops here", fontsize=9, color="0.3")
-    ax_loss.set_ylim(-0.2, 5)
-    ax_loss.set_ylabel("loss")
-    ax_loss.set_title("The hinge is exactly 0 for m ≥ 1; logistic never is")
-    ax_loss.legend(loc="upper right")
-    ax_grad.set_ylim(-7.5, 0.5)
-    ax_grad.set_ylabel("gradient dL/dm (backward)")
-    ax_grad.set_title("Beyond m = 1 the hinge gradient is 0: those points stop pulling")
-    ax_grad.legend(loc="lower right")
-    fig.tight_layout()
-    report.save(fig, "margin_losses")
-
-    hinge_value, hinge_slope, _ = values["hinge  max(0, 1 − m)"]
-    squared_value, squared_slope, _ = values["squared hinge  max(0, 1 − m)²"]
-    _, logistic_slope, _ = values["logistic  log(1 + $e^{-m}$)"]
-    beyond = m > 1
-    report.check("hinge and squared hinge: loss and gradient are exactly 0 at every m > 1",
-                 np.all(hinge_value[beyond] == 0) and np.all(hinge_slope[beyond] == 0)
-                 and np.all(squared_value[beyond] == 0) and np.all(squared_slope[beyond] == 0),
-                 f"{beyond.sum()} grid points with m > 1")
-    report.check("the hinge pulls with the same force, dL/dm = −1, at every m < 1",
-                 np.all(hinge_slope[m < 1] == -1.0),
-                 f"dL/dm in [{hinge_slope[m < 1].min():g}, {hinge_slope[m < 1].max():g}]")
-    # squared hinge: d/dm (1 − m)² = −2(1 − m), so −2·(1 − (−2.5)) = −7 at the left end
-    report.check("the squared hinge pulls harder the worse the point: dL/dm = −2(1 − m) = −7 at m = −2.5",
-                 abs(squared_slope[0] - (-7.0)) < 1e-12, f"dL/dm(−2.5) = {squared_slope[0]:.6f}")
-    report.check("the logistic gradient is never 0 on the grid, even at m = 2.5",
-                 np.all(logistic_slope != 0), f"smallest |dL/dm| = {np.abs(logistic_slope).min():.4f} "
-                 f"(−σ(−2.5) = {-1 / (1 + np.exp(2.5)):.4f})")
-    report.check("the hinge lies on or above the 0-1 loss everywhere (a convex upper bound)",
-                 np.all(hinge_value >= zero_one), "checked at every grid point")
+def at_margin(loss, target):
+    """Per-entry loss of scores m for the label `target` of y = +1, so the score is the margin."""
+    return lambda m: loss(m, np.full(m.shape, target), reduction="none")
 
 
-# %% Part 2 — a linear SVM and a logistic regression on the same data.
-# Both models are f(x) = w·x + b, both have the same L2 penalty λ‖w‖²; only the data
-# term differs. Look at the left panel: the points that still carry gradient after
-# training (ringed) are exactly the ones on or inside the SVM's margin lines
-# (f = ±1). On the right, each point's |dL/df| against its margin: for the hinge,
-# every point with m > 1 sits at exactly 0; for the logistic loss no point does.
-def svm_data():
-    """Two overlapping Gaussian clouds, labels y in {−1, +1}: X (120, 2), y (120,)."""
-    X, label = blobs(n_per_class=60, centers=((-1.3, -0.8), (1.3, 0.8)), std=0.8, seed=0)
-    return X, np.where(label == 1, 1.0, -1.0)
+curves = {"hinge": at_margin(losses.hinge, 1.0),
+          "squared hinge": at_margin(losses.squared_hinge, 1.0),
+          # BCE from logits with the {0, 1} label 1 of y = +1 is log(1 + e^−m)
+          "logistic": at_margin(losses.binary_cross_entropy_with_logits, 1.0)}
+formulas = {"hinge": "max(0, 1 − m)", "squared hinge": "max(0, 1 − m)²", "logistic": "log(1 + $e^{-m}$)"}
+derived = {label: derivatives(f, margin) for label, f in curves.items()}
+zero_one = (margin <= 0).astype(float)    # a count, not a minigrad loss: it has no gradient
+
+# %%
+fig, (ax_loss, ax_grad) = plt.subplots(1, 2, figsize=(12, 4.5))
+ax_loss.plot(margin, zero_one, color="black", lw=2, label="0-1  [m ≤ 0]")
+ax_grad.plot(margin, np.zeros_like(margin), color="black", lw=2, label="0-1: 0 (no signal)")
+for label, (value, slope, _) in derived.items():
+    ax_loss.plot(margin, value, lw=2, label=f"{label}  {formulas[label]}")
+    ax_grad.plot(margin, slope, lw=2, label=label)
+for ax in (ax_loss, ax_grad):
+    ax.axvline(1.0, color="0.4", ls=":", lw=1, label="m = 1, the hinge point")
+    ax.set_xlabel("margin m = y·f(x)   (m < 0: misclassified)")
+ax_loss.set_ylim(-0.2, 5)
+ax_loss.set_ylabel("loss")
+ax_loss.set_title("The hinge is exactly 0 for m ≥ 1; logistic never is")
+ax_loss.legend(loc="upper right")
+ax_grad.set_ylim(-7.5, 0.9)
+ax_grad.set_ylabel("gradient dL/dm (backward)")
+ax_grad.set_title("Beyond m = 1 the hinge gradient is 0: those points stop pulling")
+ax_grad.legend(loc="lower right")
+fig.tight_layout()
+show(fig, "margin_losses")
+
+# %% [markdown]
+# Two claims from those curves. The hinge lies on or above the 0-1 loss, so driving it down
+# drives the error count down (a convex upper bound); the logistic loss in nats does not ($\log 2
+# < 1$ at $m = 0$). And past $m = 1$ the hinge's pull is exactly zero, the logistic one is not.
+
+# %%
+hinge_value, hinge_slope, _ = derived["hinge"]
+logistic_value, logistic_slope, _ = derived["logistic"]
+below = np.sum(hinge_value < zero_one)
+logistic_below = np.sum(logistic_value < zero_one)
+claim("hinge_bounds_zero_one", "the hinge lies on or above the 0-1 loss everywhere; the logistic loss (in nats) dips below it",
+      below == 0 and logistic_below > 0,
+      f"grid points below the 0-1 loss: hinge {below}, logistic {logistic_below} of {len(margin)}")
+beyond = margin > 1
+claim("hinge_stops_pulling", "past m = 1 the hinge gradient is exactly 0, the logistic one never is",
+      np.all(hinge_slope[beyond] == 0) and np.all(logistic_slope[beyond] != 0),
+      f"{beyond.sum()} grid points with m > 1: hinge max |dL/dm| {np.abs(hinge_slope[beyond]).max():g}, "
+      f"logistic min |dL/dm| {np.abs(logistic_slope[beyond]).min():.4f}")
+
+# %% [markdown]
+# ## 2. The kink at the hinge point, and the squared hinge that smooths it
+#
+# "Non-differentiable at the hinge point" is a statement about the two one-sided slopes at
+# $m = 1$: a function is differentiable there only if they agree. We ask `backward` for the
+# gradient just left ($m = 1 - \varepsilon$) and just right ($m = 1 + \varepsilon$) of the
+# hinge point, and shrink $\varepsilon$:
+#
+# - hinge: $-1$ on the left, $0$ on the right, however small $\varepsilon$ — a jump of 1 that
+#   never closes (minigrad returns $0$ exactly *at* $m = 1$, the convention relu'(0) = 0);
+# - squared hinge: $dL/dm = -2(1 - m)$ on the left is $-2\varepsilon$, so the jump $2\varepsilon$
+#   closes as $\varepsilon \to 0$: its gradient is continuous. Its curvature (second-order
+#   backward) is 2 on $m < 1$, where the hinge's is 0: the hinge does all its bending in the kink.
+
+# %%
+EPSILONS = 10.0 ** -np.arange(1, 7)      # 0.1 … 1e-6
 
 
-def data_term(scores, y, kind, reduction="sum"):
-    """Σᵢ loss(f(xᵢ), yᵢ): the hinge on y = ±1, or BCE from logits on the {0, 1} label (y + 1)/2."""
-    if kind == "hinge":
-        return losses.hinge(scores, y, reduction=reduction)
-    return losses.binary_cross_entropy_with_logits(scores, (y + 1) / 2, reduction=reduction)
-
-
-def train_linear(X, y, kind, steps):
-    """Minimise Σᵢ loss + λ‖w‖² over f(x) = w·x + b with full-batch Adam; returns (w (2,), b)."""
-    w = mg.Tensor(np.zeros(2), requires_grad=True)
-    b = mg.Tensor(0.0, requires_grad=True)
-    features = mg.Tensor(X)
-    opt = mg.optim.Adam([w, b], lr=LR)
-
-    def objective():
-        return data_term(features @ w + b, y, kind) + losses.l2_penalty([w], LAM)
-
-    def decay(step):
-        # a subgradient method needs a shrinking step to settle on the kinks of the hinge
-        opt.lr = LR * (1 - (step + 1) / steps) + 1e-5
-    fit([w, b], objective, steps, optimizer=opt, on_step=decay)
-    return w.data.copy(), b.item()
-
-
-def per_sample_gradient(X, y, w, b, kind):
-    """dL/df(xᵢ) for every sample: how hard the loss still pulls on each point's score."""
-    scores = mg.Tensor(X @ w + b, requires_grad=True)
-    (grad,) = mg.grad(data_term(scores, y, kind), [scores])
+def gradient_at(loss, m):
+    """dL/dm from backward at each margin in m (label y = +1)."""
+    m = mg.Tensor(np.asarray(m, dtype=float), requires_grad=True)
+    (grad,) = mg.grad(curves[loss](m).sum(), [m])
     return grad.data
 
 
-def draw_line(ax, w, b, level, X, **style):
-    """The line w·x + b = level across the x₁ range of X."""
-    x1 = np.array([X[:, 0].min() - 0.5, X[:, 0].max() + 0.5])
+jumps = {}
+for loss in ("hinge", "squared hinge"):
+    left, right = gradient_at(loss, 1 - EPSILONS), gradient_at(loss, 1 + EPSILONS)
+    jumps[loss] = np.abs(right - left)
+at_kink = {loss: gradient_at(loss, [1.0])[0] for loss in jumps}
+curvature = {loss: derived[loss][2] for loss in jumps}
+
+# %%
+fig, (ax_zoom, ax_jump) = plt.subplots(1, 2, figsize=(12, 4.3))
+near = (margin > 0) & (margin < 2)
+styles = {"hinge": dict(color="tab:blue"), "squared hinge": dict(color="tab:orange")}
+sizes = {"hinge": 110, "squared hinge": 45}     # the big hinge marker stays visible under the small one
+for loss in jumps:
+    for side in (margin < 1, margin > 1):          # drawn apart, so no line bridges the kink
+        ax_zoom.plot(margin[near & side], derived[loss][1][near & side], lw=2,
+                     label=f"{loss}: dL/dm" if side[0] else None, **styles[loss])
+    eps = EPSILONS[0]
+    ax_zoom.scatter([1 - eps, 1 + eps], gradient_at(loss, [1 - eps, 1 + eps]), s=sizes[loss], zorder=3,
+                    edgecolors="k", **styles[loss])
+    ax_jump.loglog(EPSILONS, jumps[loss], marker="o", lw=2, label=loss, **styles[loss])
+ax_zoom.scatter([], [], s=60, color="white", edgecolors="k", label=f"backward at m = 1 ± {EPSILONS[0]:g}")
+ax_zoom.axvline(1.0, color="0.4", ls=":", lw=1, label="hinge point m = 1")
+ax_zoom.set_xlabel("margin m")
+ax_zoom.set_ylabel("gradient dL/dm (backward)")
+ax_zoom.set_ylim(-2.3, 0.4)
+ax_zoom.set_title("Near m = 1: the hinge's gradient jumps, the squared hinge's runs into 0")
+ax_zoom.legend(loc="lower right")
+ax_jump.loglog(EPSILONS, 2 * EPSILONS, color="black", ls="--", lw=1, label="closed form 2ε")
+ax_jump.set_xlabel("ε (distance from the hinge point)")
+ax_jump.set_ylabel("|dL/dm(1 + ε) − dL/dm(1 − ε)|")
+ax_jump.set_title("The hinge's jump stays 1; the squared hinge's shrinks like 2ε")
+ax_jump.legend(loc="lower right")
+fig.tight_layout()
+show(fig, "kink")
+
+# %%
+claim("hinge_not_differentiable", "the hinge's left and right gradients at m = 1 differ by 1 however close to the kink",
+      np.all(np.abs(jumps["hinge"] - 1) < 1e-12),
+      ", ".join(f"ε={e:.0e}: jump {j:g}" for e, j in zip(EPSILONS, jumps["hinge"]))
+      + f"; backward exactly at m = 1 gives {at_kink['hinge'] + 0.0:g}")
+squared_ratio = jumps["squared hinge"] / EPSILONS
+claim("squared_hinge_smooth",
+      "the squared hinge's gradient jump closes as 2ε, and its curvature on m < 1 is 2 where the hinge's is 0",
+      np.allclose(squared_ratio, 2, rtol=1e-6) and np.allclose(curvature["squared hinge"][margin < 1], 2)
+      and np.all(curvature["hinge"] == 0),
+      ", ".join(f"ε={e:.0e}: jump {j:.1e}" for e, j in zip(EPSILONS, jumps["squared hinge"]))
+      + f"; curvature on m < 1: squared hinge {curvature['squared hinge'][margin < 1].min():g}, "
+        f"hinge {curvature['hinge'].max():g}")
+
+# %% [markdown]
+# ## 3. A linear SVM and a logistic regression: who still pulls?
+#
+# Both models are $f(x) = w\cdot x + b$ with the same L2 penalty; only the data term differs:
+#
+# $$\min_{w, b}\ \sum_i L\big(y_i f(x_i)\big) + \lambda \lVert w\rVert^2, \qquad
+#   L = \text{hinge (the linear SVM) or logistic.}$$
+#
+# (This is the textbook $\tfrac12\lVert w\rVert^2 + C\sum_i \xi_i$ with $C = 1/(2\lambda)$.) After
+# training we ask `backward` for each point's $dL/df(x_i)$. Under the hinge only the points with
+# $m < 1$ — on or inside the margin lines $f = \pm 1$ — have a nonzero gradient: the **support
+# vectors**. That is the lecture's "sparse solution". Under the logistic loss every point keeps
+# a (small) gradient.
+#
+# We train one model per data seed in `SEEDS`, all at once: the weights of every model sit in one
+# tensor, and because Adam updates every coordinate on its own, that is exactly the same as
+# training them one after another (only faster). Two choices make the SVM converge: a subgradient
+# method needs a shrinking step to settle on the hinge's kinks, so the learning rate decays to 0;
+# and Adam keeps only a short memory of the gradient's scale ($\beta_2 = 0.9$): once every point
+# is past its margin, the only pull left is the small $2\lambda w$, and a long memory of the
+# earlier, large hinge gradients would shrink its steps to nothing.
+
+# %%
+LAMBDA = 1.0          # Try it 1: 10.0
+STEPS = pick(400, 300)
+
+
+def svm_data(seed, n_per_class=60, separation=1.5, std=0.8, corridor=0.0):
+    """Two Gaussian clouds centred at ±separation·u, u = (1, 0.6)/‖(1, 0.6)‖: X (2n, 2), y (2n,) in {−1, +1}.
+
+    corridor > 0 keeps only points at least corridor/2 from the line u·x = 0 on their own side:
+    separable data with an empty corridor at least that wide between the classes.
+    """
+    u = np.array([1.0, 0.6]) / np.hypot(1.0, 0.6)
+    points = rng(seed).standard_normal((2, 8 * n_per_class, 2)) * std
+    X, y = [], []
+    for label, cloud in zip((-1.0, 1.0), points):
+        cloud = cloud + label * separation * u
+        cloud = cloud[label * (cloud @ u) >= corridor / 2][:n_per_class]
+        X.append(cloud)
+        y.append(np.full(len(cloud), label))
+    return np.concatenate(X), np.concatenate(y)
+
+
+def train_linear(X, y, lams, kind, steps, weight=None, lr=0.3):
+    """Minimise Σᵢ weightᵢ·L(yᵢ f(xᵢ)) + λ‖w‖² for every data set and every λ at once.
+
+    X (S, n, 2), y (S, n): S data sets; lams (K,): K penalties. Returns w (S, K, 2), b (S, K).
+    weight (S, n) of 0/1 drops points (a dropped point is one that never pulls).
+    """
+    S, n, _ = X.shape
+    lams = np.asarray(lams, dtype=float)
+    w = mg.Tensor(np.zeros((S, 2, len(lams))), requires_grad=True)
+    b = mg.Tensor(np.zeros((S, 1, len(lams))), requires_grad=True)
+    features = mg.Tensor(X)
+    labels = np.repeat(y[:, :, None], len(lams), axis=2)
+    weight = np.ones((S, n, 1)) if weight is None else weight[:, :, None]
+    opt = mg.optim.Adam([w, b], lr=lr, betas=(0.9, 0.9))
+
+    def objective():
+        scores = features @ w + b                                   # (S, n, K)
+        if kind == "hinge":
+            data = losses.hinge(scores, labels, reduction="none")
+        else:                                                       # BCE on the {0, 1} label (y + 1)/2
+            data = losses.binary_cross_entropy_with_logits(scores, (labels + 1) / 2, reduction="none")
+        return (weight * data).sum() + (lams * w**2).sum()         # λ_k‖w_k‖² for every model
+
+    def decay(step):
+        opt.lr = lr * (1 - (step + 1) / steps) ** 2
+    fit([w, b], objective, steps, optimizer=opt, on_step=decay)
+    return np.moveaxis(w.data, 2, 1), b.data[:, 0, :]
+
+
+def per_sample_gradient(X, y, w, b, kind):
+    """dL/df(xᵢ) at the end of training, for every sample of one data set: how hard each point still pulls."""
+    scores = mg.Tensor(X @ w + b, requires_grad=True)
+    if kind == "hinge":
+        data = losses.hinge(scores, y, reduction="sum")
+    else:
+        data = losses.binary_cross_entropy_with_logits(scores, (y + 1) / 2, reduction="sum")
+    (grad,) = mg.grad(data, [scores])
+    return grad.data
+
+
+sets = [svm_data(seed) for seed in SEEDS]
+Xs, ys = np.stack([X for X, _ in sets]), np.stack([y for _, y in sets])
+models = {kind: train_linear(Xs, ys, [LAMBDA], kind, STEPS) for kind in ("hinge", "logistic")}
+# one (w, b) per seed and kind
+fitted = {kind: [(w[s, 0], b[s, 0]) for s in range(len(SEEDS))] for kind, (w, b) in models.items()}
+grads = {kind: [per_sample_gradient(Xs[s], ys[s], *fitted[kind][s], kind) for s in range(len(SEEDS))]
+         for kind in fitted}
+pulling = {kind: np.array([np.mean(g != 0) for g in grads[kind]]) for kind in grads}
+
+# %%
+X, y = Xs[0], ys[0]
+w, b = fitted["hinge"][0]
+hinge_margin = y * (X @ w + b)
+x1 = np.array([X[:, 0].min() - 0.5, X[:, 0].max() + 0.5])
+
+
+def draw_line(ax, w, b, level, **style):
+    """The line w·x + b = level across the x₁ range."""
     ax.plot(x1, (level - b - w[0] * x1) / w[1], **style)
 
 
-def scatter_classes(ax, X, y, alpha=1.0):
-    ax.scatter(*X[y < 0].T, s=18, color="tab:blue", alpha=alpha, label="y = −1")
-    ax.scatter(*X[y > 0].T, s=18, color="tab:orange", alpha=alpha, label="y = +1")
+def scatter_classes(ax, X, y, **style):
+    ax.scatter(*X[y < 0].T, s=18, color="tab:blue", label="y = −1", **style)
+    ax.scatter(*X[y > 0].T, s=18, color="tab:orange", label="y = +1", **style)
 
 
-def part_svm(report, quick):
-    X, y = svm_data()
-    steps = 1500 if quick else 4000
-    models = {kind: train_linear(X, y, kind, steps) for kind in ("hinge", "logistic")}
-    grads = {kind: per_sample_gradient(X, y, *models[kind], kind) for kind in models}
-    pulling = {kind: grads[kind] != 0 for kind in models}
-    w, b = models["hinge"]
-    margin = y * (X @ w + b)
+fig, (ax, ax_grad) = plt.subplots(1, 2, figsize=(13, 5.2), gridspec_kw={"width_ratios": [1.1, 1]})
+scatter_classes(ax, X, y)
+support = grads["hinge"][0] != 0
+ax.scatter(*X[support].T, s=110, facecolors="none", edgecolors="crimson", lw=1.5,
+           label=f"support vectors: dL/df ≠ 0 ({support.sum()} of {len(y)})")
+draw_line(ax, w, b, 0, color="black", lw=2, label="SVM decision line f = 0")
+draw_line(ax, w, b, 1, color="black", lw=1, ls="--", label="SVM margin lines f = ±1")
+draw_line(ax, w, b, -1, color="black", lw=1, ls="--")
+draw_line(ax, *fitted["logistic"][0], 0, color="tab:green", lw=2, ls=":", label="logistic decision line")
+ax.set_xlim(x1)
+ax.set_ylim(X[:, 1].min() - 0.5, X[:, 1].max() + 0.5)
+ax.set_xlabel("x₁")
+ax.set_ylabel("x₂")
+ax.set_title(f"Linear SVM (hinge + λ‖w‖², λ = {LAMBDA:g}): only the ringed points pull")
+ax.legend(loc="upper left", bbox_to_anchor=(0, -0.13), ncol=2, fontsize=8)
 
-    fig, (ax, ax_grad) = plt.subplots(1, 2, figsize=(13, 5.2), gridspec_kw={"width_ratios": [1.1, 1]})
-    scatter_classes(ax, X, y)
-    ax.scatter(*X[pulling["hinge"]].T, s=110, facecolors="none", edgecolors="crimson", lw=1.5,
-               label=f"carries gradient ({pulling['hinge'].sum()} of {len(y)})")
-    draw_line(ax, w, b, 0, X, color="black", lw=2, label="SVM decision line f = 0")
-    draw_line(ax, w, b, 1, X, color="black", lw=1, ls="--", label="SVM margin lines f = ±1")
-    draw_line(ax, w, b, -1, X, color="black", lw=1, ls="--")
-    draw_line(ax, *models["logistic"], 0, X, color="tab:green", lw=2, ls=":",
-              label="logistic decision line")
-    ax.set_xlim(X[:, 0].min() - 0.5, X[:, 0].max() + 2.0)     # room on the right for the legend
-    ax.set_ylim(X[:, 1].min() - 0.5, X[:, 1].max() + 0.5)
-    ax.set_xlabel("x₁")
-    ax.set_ylabel("x₂")
-    ax.set_title(f"Linear SVM (hinge + λ‖w‖², λ = {LAM:g}): only ringed points pull")
-    ax.legend(loc="lower right", fontsize=8)
+logistic_margin = y * (X @ fitted["logistic"][0][0] + fitted["logistic"][0][1])
+ax_grad.scatter(hinge_margin, np.abs(grads["hinge"][0]), s=22, color="crimson",
+                label=f"hinge (SVM): {support.sum()} of {len(y)} non-zero")
+ax_grad.scatter(logistic_margin, np.abs(grads["logistic"][0]), s=22, color="tab:green", marker="s", alpha=0.7,
+                label=f"logistic: {np.sum(grads['logistic'][0] != 0)} of {len(y)} non-zero")
+ax_grad.axvline(1.0, color="0.4", ls=":", lw=1, label="m = 1")
+ax_grad.set_xlabel("margin m = y·f(x) of each training point (under its own model)")
+ax_grad.set_ylabel("|dL/df(x)| at the end of training")
+ax_grad.set_title("Past m = 1 the hinge gradient is exactly 0; the logistic one only fades")
+ax_grad.legend(loc="upper left", bbox_to_anchor=(0, -0.13), ncol=2, fontsize=8)
+fig.tight_layout()
+show(fig, "svm")
 
-    logistic_margin = y * (X @ models["logistic"][0] + models["logistic"][1])
-    ax_grad.scatter(margin, np.abs(grads["hinge"]), s=22, color="crimson",
-                    label=f"hinge (SVM): {pulling['hinge'].sum()} of {len(y)} non-zero")
-    ax_grad.scatter(logistic_margin, np.abs(grads["logistic"]), s=22, color="tab:green", marker="s",
-                    alpha=0.7, label=f"logistic: {pulling['logistic'].sum()} of {len(y)} non-zero")
-    ax_grad.axvline(1.0, color="0.4", ls=":", lw=1)
-    ax_grad.set_xlabel("margin m = y·f(x) of each training point (under its own model)")
-    ax_grad.set_ylabel("|dL/df(x)| at the end of training")
-    ax_grad.set_title("Past m = 1 the hinge gradient is exactly 0; the logistic one only fades")
-    ax_grad.legend(loc="upper right")
-    fig.tight_layout()
-    report.save(fig, "svm")
+# %%
+claim("svm_is_sparse",
+      "after training, fewer than half the points carry gradient under the hinge; under the logistic loss every point does",
+      np.all(pulling["hinge"] < 0.5) and np.all(pulling["logistic"] == 1),
+      "; ".join(f"seed {s}: hinge {100 * pulling['hinge'][i]:.0f}%, logistic {100 * pulling['logistic'][i]:.0f}%"
+                for i, s in enumerate(SEEDS)))
 
-    n = len(y)
-    count_hinge, count_logistic = pulling["hinge"].sum(), pulling["logistic"].sum()
-    report.check("after training, fewer than a third of the points carry gradient under the hinge",
-                 count_hinge < n / 3, f"{count_hinge} of {n} samples with dL/df ≠ 0")
-    report.check("under the logistic loss every point still carries gradient",
-                 count_logistic == n, f"{count_logistic} of {n} samples with dL/df ≠ 0, "
-                 f"smallest |dL/df| = {np.abs(grads['logistic']).min():.1e}")
-    report.check("the points with gradient are exactly those with margin m < 1 (inside the margin lines)",
-                 np.array_equal(pulling["hinge"], margin < 1),
-                 f"{(margin < 1).sum()} points with m < 1, {(margin < 0).sum()} of them misclassified")
-    return X, y, models
+# %% [markdown]
+# ## 4. Only the support vectors matter
+#
+# A point with zero gradient at the optimum does not pull on it, so removing it cannot move the
+# optimum: the SVM is determined by its support vectors alone. We keep the points with margin
+# $m <$ `KEEP_BELOW` (just above 1, so the points sitting on the margin lines stay), drop the
+# rest, and train both models again. Logistic regression has no points that stop pulling: on the
+# same subset its $(w, b)$ changes a lot.
+
+# %%
+KEEP_BELOW = 1.01     # Try it 2: 0.5
+keep = np.stack([ys[s] * (Xs[s] @ w_ + b_) < KEEP_BELOW for s, (w_, b_) in enumerate(fitted["hinge"])])
+retrained = {kind: train_linear(Xs, ys, [LAMBDA], kind, STEPS, weight=keep.astype(float)) for kind in fitted}
 
 
-# %% Part 3 — throw away every point that carries no gradient and train again.
-# If a point does not pull on the SVM at its optimum, removing it cannot move the
-# optimum: the SVM is determined by its support vectors alone (the points with m ≤ 1;
-# we keep the few sitting right on the margin lines too, m < 1.01). Logistic
-# regression has no such points: train it on the same subset and (w, b) changes a lot.
-# Its decision line happens to stay close here (the kept points sit symmetrically
-# around it), but w shrinks, so its lines f = ±1 (p = 0.27 and 0.73) spread far apart.
 def relative_change(before, after):
+    """‖(w, b)_after − (w, b)_before‖ / ‖(w, b)_before‖."""
     before, after = np.r_[before[0], before[1]], np.r_[after[0], after[1]]
     return np.linalg.norm(after - before) / np.linalg.norm(before)
 
 
-def part_support_vectors(report, quick, trained):
-    X, y, models = trained
-    steps = 1500 if quick else 4000
-    w, b = models["hinge"]
-    keep = y * (X @ w + b) < 1.01          # the support vectors, including those on the margin lines
-    retrained = {kind: train_linear(X[keep], y[keep], kind, steps) for kind in models}
-    change = {kind: relative_change(models[kind], retrained[kind]) for kind in models}
+refitted = {kind: [(w[s, 0], b[s, 0]) for s in range(len(SEEDS))] for kind, (w, b) in retrained.items()}
+change = {kind: np.array([relative_change(fitted[kind][s], refitted[kind][s]) for s in range(len(SEEDS))])
+          for kind in fitted}
 
-    fig, axes = plt.subplots(1, 2, figsize=(13, 5), sharex=True, sharey=True)
-    names = {"hinge": "SVM (hinge)", "logistic": "logistic regression"}
-    for ax, kind in zip(axes, ("hinge", "logistic")):
-        ax.scatter(*X[~keep].T, s=18, color="0.75", label=f"dropped ({(~keep).sum()} points)")
-        scatter_classes(ax, X[keep], y[keep])
-        for level in (-1, 0, 1):     # the decision line f = 0 and the lines f = ±1
-            draw_line(ax, *models[kind], level, X, color="black", lw=3, alpha=0.4,
-                      label="f = 0, ±1 trained on all 120" if level == 0 else None)
-            draw_line(ax, *retrained[kind], level, X, color="crimson", lw=1.5, ls="--",
-                      label=f"f = 0, ±1 trained on the {keep.sum()} kept" if level == 0 else None)
-        ax.set_title(f"{names[kind]}: (w, b) changes by {100 * change[kind]:.2g}%")
-        ax.set_xlabel("x₁")
-        ax.legend(loc="lower right", fontsize=8)
-    axes[0].set_ylabel("x₂")
-    axes[0].set_xlim(X[:, 0].min() - 0.5, X[:, 0].max() + 0.5)
-    axes[0].set_ylim(X[:, 1].min() - 0.5, X[:, 1].max() + 0.5)
-    fig.suptitle("Keep only the SVM's support vectors: the SVM does not change; "
-                 "logistic regression's f does (its lines f = ±1 spread apart)")
-    fig.tight_layout()
-    report.save(fig, "support_vectors")
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(13, 5.3), sharex=True, sharey=True)
+names = {"hinge": "SVM (hinge)", "logistic": "logistic regression"}
+for ax, kind in zip(axes, ("hinge", "logistic")):
+    ax.scatter(*X[~keep[0]].T, s=18, color="0.75", label=f"dropped ({(~keep[0]).sum()} points)")
+    scatter_classes(ax, X[keep[0]], y[keep[0]])
+    for level in (-1, 0, 1):     # the decision line f = 0 and the lines f = ±1
+        draw_line(ax, *fitted[kind][0], level, color="black", lw=3, alpha=0.4,
+                  label=f"f = 0, ±1 trained on all {len(y)}" if level == 0 else None)
+        draw_line(ax, *refitted[kind][0], level, color="crimson", lw=1.5, ls="--",
+                  label=f"f = 0, ±1 trained on the {keep[0].sum()} kept" if level == 0 else None)
+    ax.set_title(f"{names[kind]}: (w, b) changes by {100 * change[kind][0]:.2g}%")
+    ax.set_xlabel("x₁")
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.13), ncol=2, fontsize=8)
+axes[0].set_ylabel("x₂")
+axes[0].set_xlim(x1)
+axes[0].set_ylim(X[:, 1].min() - 0.5, X[:, 1].max() + 0.5)
+fig.suptitle(f"Keep only the points with m < {KEEP_BELOW:g}: the SVM does not move; "
+             "logistic regression's lines f = ±1 spread apart")
+fig.tight_layout()
+show(fig, "support_vectors")
 
-    report.check("the SVM trained on its support vectors alone finds the same line",
-                 change["hinge"] < 0.01,
-                 f"(w, b) changes by {100 * change['hinge']:.3f}% with {keep.sum()} of {len(y)} points")
-    report.check("logistic regression trained on the same subset moves a lot",
-                 change["logistic"] > 0.2, f"(w, b) changes by {100 * change['logistic']:.0f}%")
+# %%
+claim("svm_needs_only_support_vectors",
+      f"trained on the points with m < {KEEP_BELOW:g} alone, the SVM moves by under 1%, logistic regression by over 10%",
+      np.all(change["hinge"] < 0.01) and np.all(change["logistic"] > 0.1),
+      "; ".join(f"seed {s}: {keep[i].sum()} kept, SVM {100 * change['hinge'][i]:.2f}%, "
+                f"logistic {100 * change['logistic'][i]:.0f}%" for i, s in enumerate(SEEDS)))
+
+# %% [markdown]
+# ## 5. Margin maximisation: the width $2/\lVert w\rVert$ against $\lambda$
+#
+# The lines $f = \pm 1$ lie $2/\lVert w\rVert$ apart: that is the SVM's **margin width**. The
+# hinge asks every point to reach $m \ge 1$, the penalty $\lambda\lVert w\rVert^2$ asks for a small
+# $\lVert w\rVert$, i.e. a wide margin. On data that a line can separate, with a small $\lambda$, the
+# SVM finds the *widest empty corridor* between the classes — the maximum-margin line. We check
+# that against brute force: for thousands of directions, how wide a gap the classes leave.
+# Logistic regression, trained with the same $\lambda$, also separates the data, but nothing asks
+# it to centre its line in the widest gap.
+#
+# A larger $\lambda$ makes $\lVert w\rVert$ cost more than a few points inside the margin: the
+# margin widens past the empty corridor (a *soft* margin), and more points become support vectors.
+
+# %%
+LAMBDAS = (0.1, 0.3, 1.0, 3.0, 10.0)     # Try it 3: (0.03, 0.1)
+CORRIDOR = 1.0
+corridor_sets = [svm_data(seed, separation=1.5, corridor=CORRIDOR) for seed in SEEDS]
+Xc, yc = np.stack([X for X, _ in corridor_sets]), np.stack([y for _, y in corridor_sets])
+sweep = {kind: train_linear(Xc, yc, LAMBDAS, kind, STEPS) for kind in ("hinge", "logistic")}
+width = 2 / np.linalg.norm(sweep["hinge"][0], axis=-1)              # (S, K)
 
 
-# %% Run every part.
-def main(quick=False):
-    report = Report("04_hinge")
-    part_margin_losses(report, quick)
-    trained = part_svm(report, quick)
-    part_support_vectors(report, quick, trained)
-    return report
+def widest_gap(X, y, directions=20000):
+    """The widest empty band any line leaves between the classes (brute force over directions)."""
+    angle = np.linspace(0, 2 * np.pi, directions, endpoint=False)
+    projection = X @ np.stack([np.cos(angle), np.sin(angle)])       # (n, directions)
+    return np.max(projection[y > 0].min(0) - projection[y < 0].max(0))
 
 
-# %% Try it
-# 1. Set LAM = 5 (a stronger penalty, a softer margin). Predict first: do the margin
-#    lines move apart or together, and do more or fewer points carry gradient?
-# 2. In train_linear, replace "hinge" by the squared hinge (losses.squared_hinge). Is
-#    the solution still sparse? Does the part 3 check still hold?
-# 3. Move the class centres apart in svm_data (e.g. (-2.5, -1.5) and (2.5, 1.5)) so the
-#    classes separate cleanly. How many support vectors are left?
-# 4. Plot -σ(-m) on top of the logistic gradient in part 1 (it is dL/dm in closed form).
+def empty_band(X, y, w, b):
+    """Width of the empty band around the line w·x + b = 0: twice the distance to the nearest point."""
+    return 2 * np.min(y * (X @ w + b)) / np.linalg.norm(w)
 
-if __name__ == "__main__":
-    main()
+
+gap = np.array([widest_gap(Xc[s], yc[s]) for s in range(len(SEEDS))])
+band = {kind: np.array([[empty_band(Xc[s], yc[s], w[s, k], b[s, k]) for k in range(len(LAMBDAS))]
+                        for s in range(len(SEEDS))]) for kind, (w, b) in sweep.items()}
+# inside the margin: m < 0.999, so the points sitting on the lines f = ±1 (m = 1 up to rounding) are not counted
+inside = np.array([[np.sum(yc[s] * (Xc[s] @ sweep["hinge"][0][s, k] + sweep["hinge"][1][s, k]) < 0.999)
+                    for k in range(len(LAMBDAS))] for s in range(len(SEEDS))])
+
+# %%
+fig, (ax, ax_width, ax_inside) = plt.subplots(1, 3, figsize=(16, 5.3), gridspec_kw={"width_ratios": [1.2, 1, 1]})
+X, y = Xc[0], yc[0]
+x1 = np.array([X[:, 0].min() - 0.5, X[:, 0].max() + 0.5])
+scatter_classes(ax, X, y)
+for k, color in ((0, "black"), (len(LAMBDAS) - 1, "tab:purple")):
+    w_, b_ = sweep["hinge"][0][0, k], sweep["hinge"][1][0, k]
+    draw_line(ax, w_, b_, 0, color=color, lw=2, label=f"SVM λ = {LAMBDAS[k]:g}: f = 0")
+    draw_line(ax, w_, b_, 1, color=color, lw=1, ls="--", label=f"SVM λ = {LAMBDAS[k]:g}: f = ±1, width {width[0, k]:.2f}")
+    draw_line(ax, w_, b_, -1, color=color, lw=1, ls="--")
+draw_line(ax, sweep["logistic"][0][0, 0], sweep["logistic"][1][0, 0], 0, color="tab:green", lw=2.5, ls=":",
+          zorder=3, label=f"logistic λ = {LAMBDAS[0]:g}: f = 0 (dotted, on top)")
+ax.set_xlim(x1)
+ax.set_ylim(X[:, 1].min() - 0.5, X[:, 1].max() + 0.5)
+ax.set_xlabel("x₁")
+ax.set_ylabel("x₂")
+ax.set_title(f"Small λ: the SVM's lines f = ±1 touch both classes (seed {SEEDS[0]})")
+ax.legend(loc="upper left", bbox_to_anchor=(0, -0.13), ncol=2, fontsize=8)
+
+for s, seed in enumerate(SEEDS):
+    line, = ax_width.plot(LAMBDAS, width[s], marker="o", lw=2, label=f"seed {seed}: 2/‖w‖")
+    ax_width.axhline(gap[s], color=line.get_color(), ls=":", lw=1.5, label=f"seed {seed}: widest empty gap")
+    ax_inside.plot(LAMBDAS, inside[s], marker="o", lw=2, color=line.get_color(), label=f"seed {seed}")
+ax_width.set_xscale("log")
+ax_width.set_xlabel("λ (penalty λ‖w‖²)")
+ax_width.set_ylabel("margin width 2/‖w‖")
+ax_width.set_title("Small λ: the widest gap; larger λ: wider still")
+ax_width.legend(loc="upper left", bbox_to_anchor=(0, -0.13), ncol=2, fontsize=8)
+ax_inside.set_xscale("log")
+ax_inside.set_xlabel("λ (penalty λ‖w‖²)")
+ax_inside.set_ylabel("training points inside the margin (m < 1)")
+ax_inside.set_title("The price of a wider margin: points inside it")
+ax_inside.legend(loc="upper left", bbox_to_anchor=(0, -0.13), ncol=len(SEEDS), fontsize=8)
+fig.tight_layout()
+show(fig, "margin_width")
+
+# %%
+small = 0
+claim("hinge_finds_widest_gap",
+      f"at λ = {LAMBDAS[small]:g} the SVM's margin 2/‖w‖ equals the widest gap any line leaves between the classes (within 1%)",
+      np.all(np.abs(width[:, small] / gap - 1) < 0.01),
+      "; ".join(f"seed {seed}: 2/‖w‖ {width[s, small]:.3f} vs widest {gap[s]:.3f} (logistic's line leaves "
+                f"{band['logistic'][s, small]:.3f})" for s, seed in enumerate(SEEDS)))
+growth = width[:, -1] / width[:, 0]
+claim("margin_widens_with_lambda",
+      f"the margin 2/‖w‖ never narrows as λ grows from {LAMBDAS[0]:g} to {LAMBDAS[-1]:g}, and ends at least 1.5× wider",
+      np.all(np.diff(width, axis=1) > -1e-3) and np.all(growth >= 1.5),
+      "; ".join(f"seed {seed}: " + " → ".join(f"{v:.2f}" for v in width[s])
+                + f" ({inside[s, 0]} → {inside[s, -1]} points inside)" for s, seed in enumerate(SEEDS)))
+
+# %%
+finish()
+
+# %% [markdown]
+# ## Try it
+#
+# Predict before you run; then compare with [the answers](answers/04_hinge.md).
+#
+# 1. Set `LAMBDA = 10.0` in part 3 (a stronger penalty, a softer margin). Do the margin lines move
+#    apart or together? Do more or fewer points carry gradient — is the solution still sparse?
+# 2. Set `KEEP_BELOW = 0.5` in part 4: now you also drop support vectors sitting between m = 0.5
+#    and the margin line. Does the SVM still come back unchanged?
+# 3. Set `LAMBDAS = (0.03, 0.1)` in part 5. Both are small. Predict the two widths — and whether
+#    "the margin widens with λ" still holds.

@@ -1,0 +1,39 @@
+"""Try-it answers and counterfactuals for lesson 04 (see lessons/answers/__init__.py)."""
+from lessons.answers import Counterfactual, Exercise
+
+EXERCISES = [
+    Exercise(
+        "A stronger penalty, λ = 10",
+        edit={"LAMBDA": 10.0},
+        expect={"svm_is_sparse": True, "svm_needs_only_support_vectors": True},
+        why="A larger λ makes ‖w‖ more expensive than a few points inside the margin, so ‖w‖ shrinks and the "
+            "margin lines f = ±1, 2/‖w‖ apart, move apart. More points now sit inside them and carry gradient "
+            "(about a quarter instead of one in ten), but the hinge still leaves most points at exactly zero: the "
+            "solution is less sparse, still sparse. And it is still decided by its support vectors alone."),
+    Exercise(
+        "Drop some support vectors too",
+        edit={"KEEP_BELOW": 0.5},
+        expect={"svm_needs_only_support_vectors": False},
+        why="The points with 0.5 ≤ m < 1 are support vectors: they pull on the optimum. Drop them and the optimum "
+            "moves — with only two or three points left the SVM changes by more than the size of (w, b) itself. "
+            "Only the points with zero gradient (m > 1) are free to remove."),
+    Exercise(
+        "Two small penalties, λ = 0.03 and 0.1",
+        edit={"LAMBDAS": (0.03, 0.1)},
+        expect={"hinge_finds_widest_gap": True, "margin_widens_with_lambda": False},
+        why="Both λ are below the threshold where it pays to let a point into the margin: each SVM is the "
+            "hard-margin SVM, the line in the middle of the widest empty gap. The two widths are the same number "
+            "(the widest gap), so the margin does not widen with λ here — it only starts growing once λ is large "
+            "enough to trade points inside the margin for a smaller ‖w‖."),
+]
+
+COUNTERFACTUALS = [
+    Counterfactual({"LAMBDA": 100.0}, fails=("svm_is_sparse",),
+                   reason="with a very strong penalty the margin is so wide that most points sit inside it and pull"),
+    Counterfactual({"KEEP_BELOW": 0.5}, fails=("svm_needs_only_support_vectors",),
+                   reason="dropping support vectors moves the SVM's optimum"),
+    Counterfactual({"LAMBDAS": (1.0, 10.0)}, fails=("hinge_finds_widest_gap",),
+                   reason="λ = 1 is past the threshold: the soft margin is wider than the widest empty gap"),
+    Counterfactual({"LAMBDAS": (0.05, 0.1)}, fails=("margin_widens_with_lambda",),
+                   reason="below the threshold every λ gives the same hard-margin SVM: the width does not grow"),
+]
