@@ -1,293 +1,512 @@
-"""Why losses matter: the loss decides where training ends.
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
 
-A model only learns what its loss rewards. Here the same model is trained with
-different losses and ends in different places: a single number fitted to data
-becomes the mean under MSE, the median under MAE and something in between under
-Huber. Then the loss landscape of a two-parameter line fit is drawn as contours,
-for MSE and for MAE, with the paths that gradient descent and Adam take across it.
-Finally the computation graph of a small loss is drawn node by node, each node with
-its value and the gradient that backward sends through it.
+# %% [markdown]
+# # 01 — Why losses: what a loss is, what it is for, and what makes a good one
+#
+# A **loss** is one number that says how far a model's predictions $\hat y_i = f_\theta(x_i)$
+# are from the actual values $y_i$, averaged over the data:
+#
+# $$L(\theta) = \frac1n \sum_{i=1}^n \ell\big(f_\theta(x_i),\, y_i\big), \qquad
+#   \text{for instance } \ell(\hat y, y) = (y - \hat y)^2 .$$
+#
+# Its **purpose** is to guide training: the gradient $\nabla_\theta L$ tells every parameter
+# which way to move, and an optimizer takes the step. The lecture asks three things of a loss —
+#
+# - **differentiable**, so that the gradient exists and carries information;
+# - **task-appropriate**, because the model ends wherever its loss is lowest;
+# - **well-scaled**, because the size of the loss sets the size of every step —
+#
+# and says that the choice of loss affects both **convergence** and the **model's behaviour**.
+# Each of these is shown below and checked by a claim that compares two things that could
+# come out either way. Run the cells in order; each figure appears under the cell that draws it.
 
-Run it with `python -m lessons 01` (or `python -m lessons.01_why_losses`). To step
-through it, open this file in VS Code or Jupyter: each `# %%` cell defines one part,
-and the last cell runs main().
-"""
+# %%
 import matplotlib.pyplot as plt
 import numpy as np
 
 import losses
 import minigrad as mg
-from lessons._common import Report, fit, rng
+from lessons.helpers import SEEDS, blobs, claim, finish, fit, line_with_outliers, pick, rng, show, start
 
-FIGURES = ["different_minima", "landscape", "graph"]
+lesson = start("01_why_losses")
+# the figures draw data seed SEEDS[0] thick and the others thin
+thin_seeds = ("thin: seed " if len(SEEDS) == 2 else "thin: seeds ") + ", ".join(map(str, SEEDS[1:]))
 
-LOSSES = {"MSE": losses.mse, "MAE": losses.mae,
-          "Huber δ=1": lambda pred, target, **kw: losses.huber(pred, target, delta=1.0, **kw)}
+# %% [markdown]
+# ## 1. A loss is a computation: the graph behind $L = (y - (w x + b))^2$
+#
+# One sample ($x = 2$, $y = 3$), a line with parameters $w = 0.5$, $b = 0.2$. We write the
+# loss step by step, keeping every intermediate tensor, and ask minigrad for the gradient of
+# $L$ with respect to each of them in **one** backward pass (`mg.grad`). The chain rule says
+# what to expect: with $r = y - \hat y$,
+#
+# $$\frac{\partial L}{\partial r} = 2r,\quad \frac{\partial L}{\partial \hat y} = -2r,\quad
+#   \frac{\partial L}{\partial b} = -2r,\quad \frac{\partial L}{\partial w} = -2r\,x .$$
+
+# %%
+w = mg.Tensor(0.5, requires_grad=True)
+b = mg.Tensor(0.2, requires_grad=True)
+x_one, y_one = 2.0, 3.0
+wx = w * x_one
+y_hat = wx + b
+r = y_one - y_hat
+L = r**2                      # one sample: the mean over the data is this value itself
+nodes = {"w": w, "b": b, "(w·x)": wx, "ŷ": y_hat, "r": r}
+grads = dict(zip(nodes, (g.item() for g in mg.grad(L, list(nodes.values())))))
+print(f"L = {L.item():.4f}; gradients: " + ", ".join(f"∂L/∂{k} = {v:.3f}" for k, v in grads.items()))
+
+# %%
+# (position, text, colour) of every box; arrows go from inputs to the result they feed
+boxes = {
+    "w": ((0, 0.8), f"w (parameter)\nvalue {w.item():g}\n∂L/∂w = {grads['w']:.3g}", "#cfe8ff"),
+    "x": ((0, -0.8), f"x (input)\nvalue {x_one:g}", "0.92"),
+    "w·x": ((1, 0), f"w·x\nvalue {wx.item():.3g}\n∂L/∂(w·x) = {grads['(w·x)']:.3g}", "#ffe9c7"),
+    "b": ((1, -1.3), f"b (parameter)\nvalue {b.item():g}\n∂L/∂b = {grads['b']:.3g}", "#cfe8ff"),
+    "ŷ": ((2, 0), f"ŷ = w·x + b\nvalue {y_hat.item():.3g}\n∂L/∂ŷ = {grads['ŷ']:.3g}", "#ffe9c7"),
+    "y": ((2, 1.3), f"y (target)\nvalue {y_one:g}", "0.92"),
+    "r": ((3, 0), f"r = y − ŷ\nvalue {r.item():.3g}\n∂L/∂r = {grads['r']:.3g}", "#ffe9c7"),
+    "L": ((4, 0), f"L = r²\nvalue {L.item():.3g}\n∂L/∂L = 1", "#ffd0d0"),
+}
+edges = [("w", "w·x"), ("x", "w·x"), ("w·x", "ŷ"), ("b", "ŷ"), ("ŷ", "r"), ("y", "r"), ("r", "L")]
+fig, ax = plt.subplots(figsize=(11, 4.2))
+for start_box, end_box in edges:
+    ax.annotate("", xy=boxes[end_box][0], xytext=boxes[start_box][0],
+                arrowprops=dict(arrowstyle="-|>", color="0.4", shrinkA=30, shrinkB=30, lw=1.2))
+for position, text, face in boxes.values():
+    ax.text(*position, text, ha="center", va="center", fontsize=9,
+            bbox=dict(boxstyle="round,pad=0.4", fc=face, ec="0.3"))
+ax.set_xlim(-0.6, 4.6)
+ax.set_ylim(-1.9, 1.9)
+ax.axis("off")
+ax.set_title("The graph behind L = (y − (w·x + b))²: values flow right, gradients flow back left\n"
+             "(blue: parameters, grey: data, orange: intermediate results, red: the loss)")
+fig.tight_layout()
+show(fig, "graph")
+
+# %%
+r_value = r.item()
+by_hand = {"r": 2 * r_value, "ŷ": -2 * r_value, "(w·x)": -2 * r_value, "b": -2 * r_value, "w": -2 * r_value * x_one}
+worst = max(abs(grads[k] - by_hand[k]) for k in by_hand)
+claim("chain_rule_by_hand", "every gradient from backward equals the chain rule worked by hand",
+      worst < 1e-12, ", ".join(f"∂L/∂{k}: {grads[k]:.4f} vs {by_hand[k]:.4f}" for k in by_hand))
+
+# %% [markdown]
+# ## 2. The purpose of a loss: its gradient guides the step
+#
+# Gradient descent moves the parameters against the gradient by a step size $\eta$:
+# $\theta \leftarrow \theta - \eta\,\nabla_\theta L$. Here the new residual has a closed form,
+#
+# $$r' = r\,\big(1 - 2\eta\,(x^2 + 1)\big),$$
+#
+# so a small step shrinks the error, and a step longer than $\eta = 1/(x^2+1) = 0.2$
+# overshoots so far that the loss *rises*: the gradient says which way, the step size
+# says how far. Notice in the figure that the step *along* the gradient always raises the loss.
+
+# %%
+STEP_SIZE = 0.05               # Try it 1: 0.25
+etas = np.linspace(0.0, 0.3, 301)
 
 
-def decaying_adam(params, lr, steps):
-    """Adam whose learning rate falls linearly to 0: it settles exactly even on a kinked loss."""
-    opt = mg.optim.Adam(params, lr=lr)
+def loss_after_step(eta, direction):
+    """L at θ + direction·η·∇L (direction −1: gradient descent), for an array of step sizes η."""
+    with mg.no_grad():
+        w_new = w.item() + direction * eta * grads["w"]
+        b_new = b.item() + direction * eta * grads["b"]
+        return losses.mse(mg.Tensor(w_new * x_one + b_new), np.full(np.shape(eta), y_one), reduction="none").data
 
-    def on_step(step):
+
+against, along = loss_after_step(etas, -1), loss_after_step(etas, +1)
+after_step = {"against": loss_after_step(STEP_SIZE, -1).item(), "along": loss_after_step(STEP_SIZE, +1).item()}
+too_long = 1 / (x_one**2 + 1)
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 4.5))
+ax.plot(etas, against, color="C0", lw=2, label="step against the gradient (gradient descent)")
+ax.plot(etas, along, color="C3", lw=2, ls="--", label="step along the gradient")
+ax.axhline(L.item(), color="black", lw=1, label=f"loss before the step: {L.item():.2f}")
+ax.axvspan(too_long, etas[-1], color="C1", alpha=0.15, label=f"η > 1/(x²+1) = {too_long:g}: the step overshoots")
+ax.plot([STEP_SIZE], [after_step["against"]], "o", color="C0", ms=9, mfc="white", mew=2,
+        label=f"STEP_SIZE = {STEP_SIZE:g}: loss {after_step['against']:.3f}")
+ax.set_ylim(-0.3, 3 * L.item())
+ax.set_xlabel("step size η")
+ax.set_ylabel("loss after one step")
+ax.set_title("Against the gradient the loss falls — until the step is too long")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+fig.tight_layout()
+show(fig, "gradient_step")
+
+# %%
+claim("step_lowers_loss",
+      f"a step of η = {STEP_SIZE:g} against the gradient lowers the loss, and the same step along it raises it",
+      after_step["against"] < L.item() < after_step["along"],
+      f"against: {after_step['against']:.4f}, before: {L.item():.4f}, along: {after_step['along']:.4f}")
+
+# %% [markdown]
+# ## 3. Differentiable: a loss whose gradient is zero teaches nothing
+#
+# For classification the quantity we care about is the error rate, the **0-1 loss**:
+# 1 for a wrong answer, 0 for a right one. As a function of the margin $m = \pm z$ (the logit
+# $z$, signed by the true class) it is a step, flat on both sides, so its gradient is zero
+# almost everywhere. We write it as a ramp of width `RAMP_WIDTH` so that minigrad can
+# differentiate it: $\ell_{01}(m) = \text{clip}(-m/\text{width},\,0,\,1)$, which for a tiny
+# width *is* the step. The smooth surrogate is cross-entropy, $\log(1 + e^{-m})$.
+#
+# Both train the same linear classifier with plain gradient descent, from a start that gets
+# most points wrong, on two overlapping blobs, once per data seed.
+
+# %%
+RAMP_WIDTH = 1e-6              # Try it 2: 0.5
+CLASSIFY_STEPS = pick(200, 100)
+blob_data = [blobs(n_per_class=50, centers=((-1.5, 0), (1.5, 0)), std=1.0, seed=seed) for seed in SEEDS]
+X = np.stack([d[0] for d in blob_data])                    # (seeds, 100, 2)
+labels = np.stack([d[1] for d in blob_data]).astype(float)  # (seeds, 100), 0 or 1
+sign = 2 * labels - 1                                       # +1 for class 1, -1 for class 0
+
+
+def zero_one(logits):
+    margin = logits * sign
+    return (-margin / RAMP_WIDTH).clip(0, 1)
+
+
+def cross_entropy(logits):
+    return losses.binary_cross_entropy_with_logits(logits, labels, reduction="none")
+
+
+def train_classifier(per_sample_loss, steps, lr=0.5):
+    """Gradient descent on z = X·w + b for every seed; the accuracy before and after each step."""
+    w = mg.Tensor(np.tile([-1.0, 0.5], (len(SEEDS), 1, 1)), requires_grad=True)   # points the wrong way
+    b = mg.Tensor(np.zeros((len(SEEDS), 1)), requires_grad=True)
+    accuracy = lambda: np.mean(((X * w.data).sum(axis=2) + b.data > 0) == (labels > 0), axis=1)   # noqa: E731
+    history = [accuracy()]
+    fit([w, b], lambda: per_sample_loss((X * w).sum(axis=2) + b).mean(axis=1).sum(), steps, lr=lr,
+        optimizer="sgd", on_step=lambda step: history.append(accuracy()))
+    return np.array(history)                                # (steps + 1, seeds)
+
+
+accuracy = {"0-1 loss": train_classifier(zero_one, CLASSIFY_STEPS),
+            "cross-entropy": train_classifier(cross_entropy, CLASSIFY_STEPS)}
+
+# %%
+margins = np.linspace(-4, 4, 801)
+fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.5))
+left.plot(margins, np.clip(-margins / RAMP_WIDTH, 0, 1), color="C3", lw=2,
+          label=f"0-1 loss (ramp width {RAMP_WIDTH:g})")
+left.plot(margins, np.logaddexp(0, -margins), color="C0", lw=2, label="cross-entropy log(1 + e⁻ᵐ)")
+left.set_xlabel("margin m (the logit, signed by the true class)")
+left.set_ylabel("loss of one sample")
+left.set_title("The 0-1 loss is flat on both sides of its step")
+left.legend(loc="upper right")
+for (name, history), color in zip(accuracy.items(), ["C3", "C0"]):
+    for i in range(len(SEEDS)):
+        right.plot(np.arange(CLASSIFY_STEPS + 1), history[:, i], color=color, lw=2 if i == 0 else 0.8,
+                   label=name if i == 0 else None)
+right.plot([], [], color="0.4", lw=0.8, label=thin_seeds)
+right.set_ylim(0, 1.02)
+right.set_xlabel("step of gradient descent (lr = 0.5, full batch)")
+right.set_ylabel("accuracy")
+stalled = np.all(accuracy["0-1 loss"][-1] == accuracy["0-1 loss"][0])
+right.set_title("Gradient descent on the 0-1 loss " + ("never moves" if stalled else "learns too: its ramp has a slope")
+                + "; cross-entropy learns")
+right.legend(loc="center right")
+fig.tight_layout()
+show(fig, "differentiable")
+
+# %%
+start_acc, step_end, smooth_end = accuracy["0-1 loss"][0], accuracy["0-1 loss"][-1], accuracy["cross-entropy"][-1]
+claim("zero_one_loss_stalls",
+      "on every seed, gradient descent on the 0-1 loss leaves the accuracy where it started, "
+      "while cross-entropy raises it",
+      np.all(step_end == start_acc) and np.all(smooth_end > start_acc),
+      "; ".join(f"seed {s}: start {a:.0%}, 0-1 loss {z:.0%}, cross-entropy {c:.0%}"
+                for s, a, z, c in zip(SEEDS, start_acc, step_end, smooth_end)))
+
+# %% [markdown]
+# ## 4. Well-scaled: the size of the loss is the size of the step
+#
+# Multiply a loss by a constant $k$ and its minimum stays where it was — but its gradient
+# is $k$ times larger, and plain gradient descent steps $\eta\,k\,\nabla L$. With the same
+# learning rate, $k = 1000$ makes every step a thousand times too long and $k = 0.001$ a
+# thousand times too short. (For MSE on this line fit the largest curvature is about 6, so
+# a step is stable only while $\eta\,k\,6 < 2$.) The three runs below fit the same line to the
+# same clean data; we measure all of them with the *unscaled* MSE, minus its optimum.
+#
+# This is the training loop that `fit` runs, written out: zero the gradients, compute the
+# loss, backward, step. A run that blows up past a million times its start is stopped.
+
+# %%
+LR = 0.05                      # Try it 3: 5e-5
+OPTIMIZER = "sgd"              # "adam" divides each step by the gradient's own size
+SCALE_DOWN = 0.001
+SCALE_UP = 1000.0
+SCALE_STEPS = pick(200, 100)
+clean = [line_with_outliers(n=100, outlier_fraction=0.0, seed=seed) for seed in SEEDS]
+x_line, y_line = np.stack([d[0] for d in clean]), np.stack([d[1] for d in clean])
+least_squares = np.array([np.linalg.lstsq(np.stack([xs, np.ones_like(xs)], 1), ys, rcond=None)[0]
+                          for xs, ys in zip(x_line, y_line)])
+best_mse = np.mean((y_line - least_squares[:, :1] * x_line - least_squares[:, 1:]) ** 2, axis=1)
+
+
+def train_scaled(scale, steps):
+    """Minimise scale × MSE with OPTIMIZER at LR; the unscaled MSE minus its optimum before each step."""
+    w = mg.Tensor(np.zeros((len(SEEDS), 1)), requires_grad=True)
+    b = mg.Tensor(np.zeros((len(SEEDS), 1)), requires_grad=True)
+    opt = mg.optim.SGD([w, b], lr=LR) if OPTIMIZER == "sgd" else mg.optim.Adam([w, b], lr=LR)
+    excess = []
+    for _ in range(steps):
+        opt.zero_grad()
+        per_seed = losses.mse(w * x_line + b, y_line, reduction="none").mean(axis=1)
+        excess.append(per_seed.data - best_mse)
+        if np.any(excess[-1] > 1e6 * excess[0]):
+            break                                     # diverged: stop before it overflows
+        (scale * per_seed.sum()).backward()
+        opt.step()
+    return np.array(excess)                           # (steps run, seeds)
+
+
+excess = {scale: train_scaled(scale, SCALE_STEPS) for scale in (SCALE_DOWN, 1.0, SCALE_UP)}
+
+# %%
+fig, ax = plt.subplots(figsize=(9, 4.8))
+for (scale, history), color, width in zip(excess.items(), ["C2", "C0", "C3"], [5, 2, 2]):
+    ended = "stopped: diverged" if len(history) < SCALE_STEPS else f"{history[-1, 0]:.1e} at the end"
+    for i in range(len(SEEDS)):      # × SCALE_DOWN drawn wide, so a curve on top of it leaves it visible
+        ax.plot(np.arange(len(history)), np.maximum(history[:, i], 1e-16), color=color,
+                lw=width if i == 0 else 0.8, alpha=0.6 if width > 2 else 1,
+                marker="o" if len(history) < 10 else None, label=f"loss × {scale:g} ({ended})" if i == 0 else None)
+ax.plot([], [], color="0.4", lw=0.8, label=thin_seeds)
+ax.set_yscale("log")
+ax.set_xlabel(f"step ({OPTIMIZER}, lr = {LR:g}, the same for all three)")
+ax.set_ylabel("unscaled MSE minus its minimum\n(floored at 10⁻¹⁶, the float precision)")
+verdicts = []
+for scale, history in excess.items():
+    went = ("blows up" if np.any(history[-1] > history[0]) else "converges" if np.all(history[-1] < 1e-6 * history[0])
+            else "crawls")
+    verdicts.append(f"× {scale:g} {went}")
+ax.set_title("Same loss, same lr: " + ", ".join(verdicts))
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+fig.tight_layout()
+show(fig, "scaling")
+
+# %%
+removed = {scale: 1 - history[-1] / history[0] for scale, history in excess.items()}   # share of the excess gone
+claim("scaled_up_diverges",
+      f"at lr = {LR:g}, the loss × {SCALE_UP:g} ends higher than it started on every seed, while × 1 converges",
+      np.all(excess[SCALE_UP][-1] > excess[SCALE_UP][0]) and np.all(removed[1.0] > 1 - 1e-6),
+      f"× {SCALE_UP:g}: " + ", ".join(f"{a:.1f} → {e:.1e}" for a, e in zip(excess[SCALE_UP][0], excess[SCALE_UP][-1]))
+      + f" after {len(excess[SCALE_UP]) - 1} steps; × 1 removes " + ", ".join(f"{v:.6%}" for v in removed[1.0]))
+claim("scaled_down_crawls",
+      f"at lr = {LR:g}, the loss × {SCALE_DOWN:g} removes less than a quarter of the excess loss in "
+      f"{SCALE_STEPS} steps on every seed, while × 1 removes all of it",
+      np.all(removed[SCALE_DOWN] < 0.25) and np.all(removed[1.0] > 1 - 1e-6),
+      f"share removed, × {SCALE_DOWN:g}: " + ", ".join(f"{v:.1%}" for v in removed[SCALE_DOWN])
+      + "; × 1: " + ", ".join(f"{v:.6%}" for v in removed[1.0]))
+
+# %% [markdown]
+# ## 5. The choice of loss decides where training ends
+#
+# The simplest model predicts one number $c$ for every sample (a price without any features).
+# The data are 36 typical values near 2 and five large ones in `TAIL`. Three losses, three
+# answers: MSE ends at the **mean**, which the large values pull up; MAE at the **median**,
+# which ignores how far they are; Huber in between (part 3 of lesson 02 shows why).
+# Adam's learning rate falls linearly to 0 so that even MAE, with its kink, settles exactly.
+
+# %%
+TAIL = (8.0, 10.0)             # Try it 4: (80.0, 100.0)
+HUBER_DELTA = 1.0
+FIT_LR = 0.5
+FIT_STEPS = pick(600, 300)
+values = np.stack([np.concatenate([rng(seed).normal(2.0, 0.6, 36), rng(seed + 100).uniform(*TAIL, 5)])
+                   for seed in SEEDS])                                   # (seeds, 41)
+constant_losses = {"MSE": losses.mse, "MAE": losses.mae,
+                   f"Huber δ={HUBER_DELTA:g}": lambda p, t, reduction: losses.huber(p, t, delta=HUBER_DELTA,
+                                                                                    reduction=reduction)}
+
+
+def train_constant(per_entry_loss, steps, lr):
+    """Fit one constant c per seed with Adam, lr decaying linearly to 0; c after every step, (steps, seeds)."""
+    c = mg.Tensor(np.zeros((len(SEEDS), 1)), requires_grad=True)
+    opt = mg.optim.Adam([c], lr=lr)
+    path = []
+    def after_step(step):
         opt.lr = lr * (1 - (step + 1) / steps)
-    return opt, on_step
+        path.append(c.data[:, 0].copy())
+    fit([c], lambda: per_entry_loss(c * np.ones_like(values), values, reduction="none").mean(axis=1).sum(), steps,
+        optimizer=opt, on_step=after_step)
+    return np.array(path)
 
 
-# %% Part 1 — the same model, three losses, three answers.
-# The model predicts one number c for every sample (a price without any features).
-# Watch where c ends: MSE lands on the mean, which the few large values pull up;
-# MAE lands on the median, which ignores how far those values are; Huber in between.
-def part_different_minima(report, quick):
-    generator = rng(1)
-    data = np.concatenate([generator.normal(2.0, 0.6, 36), generator.uniform(8, 10, 5)])  # 41 values
-    steps = 300 if quick else 600
-    paths = {}
-    for label, loss in LOSSES.items():
-        c = mg.Tensor(0.0, requires_grad=True)
-        path = np.empty(steps)
-        opt, decay = decaying_adam([c], lr=0.2, steps=steps)
+constant_paths = {label: train_constant(loss, FIT_STEPS, FIT_LR) for label, loss in constant_losses.items()}
+mean, median = values.mean(axis=1), np.median(values, axis=1)
+end = {label: path[-1] for label, path in constant_paths.items()}
 
-        def record(step, c=c, path=path, decay=decay):
-            decay(step)
-            path[step] = c.item()
-        fit([c], lambda c=c, loss=loss: loss(c * np.ones(len(data)), data), steps,
-            optimizer=opt, on_step=record)
-        paths[label] = path
+# %%
+huber = f"Huber δ={HUBER_DELTA:g}"
+grid_c = np.linspace(0, max(10.0, TAIL[1]), 401)
+colors = {"MSE": "C0", "MAE": "C1", huber: "C2"}
+fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5))
+for label, loss in constant_losses.items():
+    table = np.broadcast_to(grid_c[:, None], (len(grid_c), values.shape[1]))   # every c against every value
+    with mg.no_grad():
+        curve = loss(mg.Tensor(table), np.broadcast_to(values[0], table.shape), reduction="none").data.mean(axis=1)
+    left.plot(grid_c, curve, color=colors[label], lw=2, label=f"{label}: ends at c = {end[label][0]:.2f}")
+    left.axvline(end[label][0], color=colors[label], ls=":", lw=1.5)
+    right.plot(np.arange(1, FIT_STEPS + 1), constant_paths[label][:, 0], color=colors[label], lw=2, label=label)
+left.plot(values[0], np.full(values.shape[1], 0.04), "|", color="black", ms=14, label="the 41 data values",
+          transform=left.get_xaxis_transform())
+left.plot([], [], color="0.4", ls=":", lw=1.5, label="dotted: where training ended")
+left.set_yscale("log")
+left.set_xlabel("prediction c (the same for every sample)")
+left.set_ylabel("loss averaged over the data")
+left.set_title(f"Seed {SEEDS[0]}: each loss has its minimum in a different place")
+left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
+right.axhline(mean[0], color="C0", ls="--", lw=1, label=f"data mean {mean[0]:.2f}")
+right.axhline(median[0], color="C1", ls="--", lw=1, label=f"data median {median[0]:.2f}")
+right.set_xlabel("training step (Adam, learning rate decaying to 0)")
+right.set_ylabel("c")
+right.set_title("Training ends at the mean (MSE) or at the median (MAE)")
+right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3)
+fig.tight_layout()
+show(fig, "different_minima")
 
-    mean, median = data.mean(), np.median(data)
-    grid = np.linspace(0, 10, 401)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.5))
-    colors = {"MSE": "C0", "MAE": "C1", "Huber δ=1": "C2"}
-    for label, loss in LOSSES.items():
-        # the loss at every candidate c at once: a (grid, data) table of predictions
-        table = np.broadcast_to(grid[:, None], (len(grid), len(data)))
-        target = np.broadcast_to(data, table.shape)
-        with mg.no_grad():
-            curve = loss(table, target, reduction="none").data.mean(axis=1)
-        left.plot(grid, curve, color=colors[label], lw=2,
-                  label=f"{label}: ends at c = {paths[label][-1]:.2f}")
-        left.axvline(paths[label][-1], color=colors[label], ls=":", lw=1.5)
-        right.plot(np.arange(1, steps + 1), paths[label], color=colors[label], lw=2, label=label)
-    # the data as ticks along the bottom edge (y in axes coordinates, x in data coordinates)
-    left.plot(data, np.full_like(data, 0.04), "|", color="black", ms=14, label="the 41 data values",
-              transform=left.get_xaxis_transform())
-    left.set_yscale("log")
-    left.set_xlabel("prediction c (the same for every sample)")
-    left.set_ylabel("loss averaged over the data")
-    left.set_title("Each loss has its minimum in a different place")
-    left.legend(loc="upper center")
-    right.axhline(mean, color="C0", ls="--", lw=1, label=f"data mean {mean:.2f}")
-    right.axhline(median, color="C1", ls="--", lw=1, label=f"data median {median:.2f}")
-    right.set_xlabel("training step (Adam, learning rate decaying to 0)")
-    right.set_ylabel("c")
-    right.set_title("Training ends at the mean (MSE) or at the median (MAE)")
-    right.legend(loc="lower right")
-    fig.tight_layout()
-    report.save(fig, "different_minima")
-
-    end = {label: path[-1] for label, path in paths.items()}
-    report.check("MSE's c ends at the mean of the data", abs(end["MSE"] - mean) < 1e-3,
-                 f"c = {end['MSE']:.4f}, mean = {mean:.4f}, off by {abs(end['MSE'] - mean):.1e}")
-    report.check("MAE's c ends at the median of the data", abs(end["MAE"] - median) < 1e-2,
-                 f"c = {end['MAE']:.4f}, median = {median:.4f}, off by {abs(end['MAE'] - median):.1e}")
-    report.check("Huber's c ends between the median and the mean",
-                 median < end["Huber δ=1"] < mean,
-                 f"{median:.3f} < {end['Huber δ=1']:.3f} < {mean:.3f}")
+# %%
+def ends_at(label, own, other, tolerance):
+    """Within `tolerance` of its own statistic on every seed, and ten tolerances or more from the other."""
+    return bool(np.all(np.abs(end[label] - own) < tolerance) and np.all(np.abs(end[label] - other) > 10 * tolerance))
 
 
-# %% Part 2 — the loss landscape of a line fit, and the paths across it.
-# Each point of the plane is a line ŷ = w x + b; the contours are the loss of that line.
-# MSE's landscape is a smooth, stretched bowl: plain gradient descent zig-zags across its
-# steep direction and crawls along the shallow one. MAE's landscape has straight creases
-# (one per data point) and a corner at its minimum, in a different place than MSE's.
-def landscape_data():
-    generator = rng(2)
+claim("mse_ends_at_mean", "on every seed, MSE's c ends at the mean of the data, not at the median",
+      ends_at("MSE", mean, median, 1e-3),
+      "; ".join(f"seed {s}: c = {c:.4f}, mean {m:.4f}, median {d:.4f}" for s, c, m, d in zip(SEEDS, end["MSE"], mean, median)))
+claim("mae_ends_at_median", "on every seed, MAE's c ends at the median of the data, not at the mean",
+      ends_at("MAE", median, mean, 1e-2),
+      "; ".join(f"seed {s}: c = {c:.4f}, median {d:.4f}, mean {m:.4f}" for s, c, m, d in zip(SEEDS, end["MAE"], mean, median)))
+claim("huber_ends_between", f"on every seed, {huber}'s c ends between the median and the mean, nearer the median",
+      bool(np.all((median < end[huber]) & (end[huber] < mean) & (end[huber] - median < mean - end[huber]))),
+      "; ".join(f"seed {s}: {d:.3f} < {c:.3f} < {m:.3f}" for s, c, m, d in zip(SEEDS, end[huber], mean, median)))
+
+# %% [markdown]
+# ## 6. The choice of loss decides how training gets there
+#
+# Each point of the plane below is a line $\hat y = w x + b$; the contours are the loss of
+# that line on 30 points, three of them outliers. MSE's landscape is a smooth, stretched bowl:
+# plain gradient descent zig-zags across its steep direction and crawls along the shallow one.
+# MAE's landscape has straight creases (one per data point) and a corner at its minimum —
+# in a different place than MSE's. The best MAE line passes through two data points, so
+# trying every pair finds it exactly.
+
+# %%
+GD_LR = 0.14                   # plain gradient descent (the red paths)
+ADAM_LR = 0.3                  # Adam, decaying to 0 (the orange paths)
+PATH_STEPS = pick(300, 200)
+START = (2.5, 3.0)
+
+
+def landscape_data(seed):
+    generator = rng(seed)
     x = generator.uniform(0, 4, 30)
     y = 1.5 * x - 1.0 + 0.3 * generator.standard_normal(30)
     y[[3, 11, 20]] += 6.0            # three outliers, all above the line
     return x, y
 
 
-def loss_on_grid(loss, x, y, w_grid, b_grid):
-    """The loss of the line w x + b for every (w, b) on the grid, in one batched call."""
-    W, B = np.meshgrid(w_grid, b_grid)
-    pred = W[..., None] * x + B[..., None]                   # (len(b), len(w), n)
-    with mg.no_grad():
-        values = loss(pred, np.broadcast_to(y, pred.shape), reduction="none")
-    return values.data.mean(axis=-1)
+def best_line_through_two_points(x, y):
+    """The least-absolute-deviation line: the best of the lines through every pair of points."""
+    i, j = np.triu_indices(len(x), 1)
+    slopes = (y[j] - y[i]) / (x[j] - x[i])
+    intercepts = y[i] - slopes * x[i]
+    errors = np.abs(slopes[:, None] * x + intercepts[:, None] - y).mean(axis=1)
+    return np.array([slopes[np.argmin(errors)], intercepts[np.argmin(errors)]])
 
 
-def descend(loss, x, y, start, optimizer, steps):
-    """The (w, b) path of one optimizer from `start`; optimizer is ("sgd" | "adam", lr)."""
-    w, b = mg.Tensor(start[0], requires_grad=True), mg.Tensor(start[1], requires_grad=True)
-    kind, lr = optimizer
-    if kind == "adam":
-        opt, decay = decaying_adam([w, b], lr, steps)
-    else:
-        opt, decay = mg.optim.SGD([w, b], lr=lr), (lambda step: None)
-    path = [start]
-
-    def record(step):
-        decay(step)
-        path.append((w.item(), b.item()))
-    fit([w, b], lambda: loss(w * x + b, y), steps, optimizer=opt, on_step=record)
+def descend(per_entry_loss, x, y, kind, lr, steps):
+    """The (w, b) path of SGD or decaying Adam from START, for every seed: shape (steps + 1, seeds, 2)."""
+    w = mg.Tensor(np.full((len(x), 1), START[0]), requires_grad=True)
+    b = mg.Tensor(np.full((len(x), 1), START[1]), requires_grad=True)
+    opt = mg.optim.SGD([w, b], lr=lr) if kind == "sgd" else mg.optim.Adam([w, b], lr=lr)
+    path = [np.concatenate([w.data, b.data], axis=1)]
+    def after_step(step):
+        if kind == "adam":
+            opt.lr = lr * (1 - (step + 1) / steps)
+        path.append(np.concatenate([w.data, b.data], axis=1))
+    fit([w, b], lambda: per_entry_loss(w * x + b, y, reduction="none").mean(axis=1).sum(), steps,
+        optimizer=opt, on_step=after_step)
     return np.array(path)
 
 
-def best_line_through_two_points(x, y):
-    """The least-absolute-deviation line by brute force: some optimal line passes through
-    two data points, so trying every pair finds the minimum of MAE exactly."""
-    best = (np.inf, None)
-    for i in range(len(x)):
-        for j in range(i + 1, len(x)):
-            w = (y[j] - y[i]) / (x[j] - x[i])
-            b = y[i] - w * x[i]
-            best = min(best, (np.mean(np.abs(w * x + b - y)), (w, b)), key=lambda t: t[0])
-    return np.array(best[1])
+landscape = [landscape_data(seed) for seed in SEEDS]
+x_land, y_land = np.stack([d[0] for d in landscape]), np.stack([d[1] for d in landscape])
+minima = {"MSE": np.array([np.linalg.lstsq(np.stack([xs, np.ones_like(xs)], 1), ys, rcond=None)[0]
+                           for xs, ys in zip(x_land, y_land)]),
+          "MAE": np.array([best_line_through_two_points(xs, ys) for xs, ys in zip(x_land, y_land)])}
+land_paths = {(name, kind): descend(loss, x_land, y_land, kind, lr, PATH_STEPS)
+              for name, loss in (("MSE", losses.mse), ("MAE", losses.mae))
+              for kind, lr in (("sgd", GD_LR), ("adam", ADAM_LR))}
 
+# %%
+w_grid = np.linspace(-2.0, 3.0, pick(160, 80))
+b_grid = np.linspace(-3.0, 4.5, pick(160, 80))
+W, B = np.meshgrid(w_grid, b_grid)
+fig, axes = plt.subplots(1, 2, figsize=(13, 5.4))
+for ax, (name, loss) in zip(axes, (("MSE", losses.mse), ("MAE", losses.mae))):
+    pred = W[..., None] * x_land[0] + B[..., None]                    # every line against seed 0's data
+    with mg.no_grad():
+        surface = loss(mg.Tensor(pred), np.broadcast_to(y_land[0], pred.shape), reduction="none").data.mean(axis=-1)
+    low, high = surface.min(), surface.max()
+    ax.contour(w_grid, b_grid, surface, levels=low + (high - low) * np.geomspace(0.002, 1, 20),
+               cmap="viridis", linewidths=1)                          # levels crowd near the minimum
+    for (kind, label), color in zip((("sgd", f"gradient descent (lr {GD_LR:g})"),
+                                     ("adam", f"Adam (lr {ADAM_LR:g}, decaying)")), ["crimson", "darkorange"]):
+        path = land_paths[name, kind][:, 0]
+        ax.plot(path[:, 0], path[:, 1], ".-", color=color, ms=3, lw=1, label=label)
+    ax.plot(*START, "ks", ms=7, label="start")
+    for other, marker in zip(["MSE", "MAE"], ["*", "P"]):
+        ax.plot(*minima[other][0], marker, color="black", mfc="white", ms=14,
+                label=f"minimum of {other}: w = {minima[other][0, 0]:.2f}, b = {minima[other][0, 1]:.2f}")
+    ax.set_xlim(w_grid[0], w_grid[-1])
+    ax.set_ylim(b_grid[0], b_grid[-1])
+    ax.set_xlabel("slope w")
+    ax.set_ylabel("intercept b")
+fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=3, fontsize=9)
+axes[0].set_title(f"Seed {SEEDS[0]}, MSE: a smooth stretched bowl; gradient descent zig-zags across it")
+axes[1].set_title("MAE: creases and a corner, and the minimum sits elsewhere")
+fig.tight_layout(rect=(0, 0.1, 1, 1))
+show(fig, "landscape")
 
-def part_landscape(report, quick):
-    x, y = landscape_data()
-    steps = 200 if quick else 300
-    start = (2.5, 3.0)
-    optimizers = {"gradient descent (lr 0.14)": ("sgd", 0.14), "Adam (lr 0.3, decaying)": ("adam", 0.3)}
-    minima = {"MSE": np.linalg.lstsq(np.stack([x, np.ones_like(x)], 1), y, rcond=None)[0],
-              "MAE": best_line_through_two_points(x, y)}
-    w_grid = np.linspace(-1.5, 3.0, 80 if quick else 160)
-    b_grid = np.linspace(-3.0, 4.5, 80 if quick else 160)
+# %%
+off_gd = np.max(np.abs(land_paths["MSE", "sgd"][-1] - minima["MSE"]), axis=1)
+claim("gd_reaches_least_squares", f"on every seed, gradient descent (lr {GD_LR:g}) on MSE reaches the least-squares line",
+      np.all(off_gd < 1e-3), ", ".join(f"seed {s}: off by {o:.1e}" for s, o in zip(SEEDS, off_gd)))
+adam_end = land_paths["MAE", "adam"][-1]
+to_own = np.max(np.abs(adam_end - minima["MAE"]), axis=1)
+to_other = np.max(np.abs(adam_end - minima["MSE"]), axis=1)
+claim("adam_mae_ends_at_mae_minimum",
+      "on every seed, Adam on MAE ends at MAE's own minimum (brute force), ten times nearer it than MSE's",
+      np.all(to_own < to_other / 10),
+      ", ".join(f"seed {s}: {o:.1e} from MAE's minimum, {t:.2f} from MSE's" for s, o, t in zip(SEEDS, to_own, to_other)))
 
-    fig, axes = plt.subplots(1, 2, figsize=(13, 5.2))
-    ends = {}
-    for ax, name in zip(axes, ["MSE", "MAE"]):
-        surface = loss_on_grid(LOSSES[name], x, y, w_grid, b_grid)
-        # levels crowd near the minimum, where the shape of the bottom shows
-        low, high = surface.min(), surface.max()
-        levels = low + (high - low) * np.geomspace(0.002, 1, 20)
-        ax.contour(w_grid, b_grid, surface, levels=levels, cmap="viridis", linewidths=1)
-        for (label, optimizer), color in zip(optimizers.items(), ["crimson", "darkorange"]):
-            path = descend(LOSSES[name], x, y, start, optimizer, steps)
-            ends[name, optimizer[0]] = path[-1]
-            ax.plot(path[:, 0], path[:, 1], ".-", color=color, ms=3, lw=1, label=label)
-        ax.plot(*start, "ks", ms=7, label="start")
-        for other, marker in zip(["MSE", "MAE"], ["*", "P"]):
-            ax.plot(*minima[other], marker, color="black", mfc="white", ms=14,
-                    label=f"minimum of {other}: w = {minima[other][0]:.2f}, b = {minima[other][1]:.2f}")
-        ax.set_xlabel("slope w")
-        ax.set_ylabel("intercept b")
-    fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=5, fontsize=9)
-    axes[0].set_title("MSE: a smooth stretched bowl; gradient descent zig-zags across it")
-    axes[1].set_title("MAE: creases and a corner, and the minimum sits elsewhere")
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
-    report.save(fig, "landscape")
+# %%
+finish()
 
-    off_mse = np.max(np.abs(ends["MSE", "sgd"] - minima["MSE"]))
-    report.check("gradient descent on MSE reaches the least-squares line", off_mse < 1e-3,
-                 f"ends at w, b = {ends['MSE', 'sgd'][0]:.4f}, {ends['MSE', 'sgd'][1]:.4f}, "
-                 f"off by {off_mse:.1e}")
-    off_mae = np.max(np.abs(ends["MAE", "adam"] - minima["MAE"]))
-    report.check("Adam on MAE reaches the best line through two data points (brute force)",
-                 off_mae < 5e-3,
-                 f"ends at w, b = {ends['MAE', 'adam'][0]:.3f}, {ends['MAE', 'adam'][1]:.3f}, "
-                 f"off by {off_mae:.1e}")
-    shift = minima["MSE"][1] - minima["MAE"][1]
-    report.check("the two losses put the best line in different places (MSE's is lifted by the outliers)",
-                 shift > 0.3, f"MSE's intercept is {shift:.2f} higher than MAE's")
-
-
-# %% Part 3 — the computation graph of a small loss.
-# L = mse(w·x + b, y) for one sample, as minigrad records it. Every box is a tensor: the
-# op that made it, its value, and dL/d(that tensor) from one backward pass. Read the
-# gradients right to left: each box's gradient is the next box's times a local derivative.
-def collect_graph(root):
-    """Every tensor that `root` was computed from, found by walking `_parents`,
-    with its depth (longest distance from root) and the edges (parent, child)."""
-    depth, edges, stack = {id(root): 0}, [], [root]
-    nodes = {id(root): root}
-    while stack:
-        node = stack.pop()
-        for parent in node._parents:
-            edges.append((id(parent), id(node)))
-            if depth.get(id(parent), -1) < depth[id(node)] + 1:
-                depth[id(parent)] = depth[id(node)] + 1
-                nodes[id(parent)] = parent
-                stack.append(parent)         # revisit: its ancestors get deeper too
-    return nodes, depth, sorted(set(edges))
-
-
-def draw_graph(ax, root, names):
-    nodes, depth, edges = collect_graph(root)
-    needs_grad = [t for t in nodes.values() if t.requires_grad]
-    grads = dict(zip((id(t) for t in needs_grad), mg.grad(root, needs_grad)))
-    columns = {}
-    for key in nodes:
-        columns.setdefault(depth[key], []).append(key)
-    deepest = max(columns)
-    position = {}
-    for d, keys in columns.items():
-        for i, key in enumerate(keys):
-            position[key] = (deepest - d, (len(keys) - 1) / 2 - i)
-    for parent, child in edges:
-        ax.annotate("", xy=position[child], xytext=position[parent],
-                    arrowprops=dict(arrowstyle="-|>", color="0.4", shrinkA=28, shrinkB=28, lw=1.2))
-    for key, t in nodes.items():
-        title = (f"{names[key]} ({t._op})" if key in names and t._op
-                 else names.get(key) or t._op or "constant")
-        text = f"{title}\nvalue {t.item():.3g}"
-        if t.requires_grad:
-            text += f"\ngrad {grads[key].item():.3g}"
-        face = "#cfe8ff" if not t._parents and t.requires_grad else "#ffe9c7" if t._parents else "0.92"
-        ax.text(*position[key], text, ha="center", va="center", fontsize=9,
-                bbox=dict(boxstyle="round,pad=0.4", fc=face, ec="0.3"))
-    ax.set_xlim(-0.6, deepest + 0.6)
-    rows = max(len(k) for k in columns.values())
-    ax.set_ylim(-rows / 2 - 0.1, rows / 2 + 0.1)
-    ax.axis("off")
-    return grads
-
-
-def part_graph(report, quick):
-    w, b = mg.Tensor(0.5, requires_grad=True), mg.Tensor(0.2, requires_grad=True)
-    x, y = mg.Tensor(2.0), mg.Tensor(3.0)
-    loss = losses.mse(w * x + b, y)
-    names = {id(w): "w (parameter)", id(b): "b (parameter)", id(x): "x (input)", id(y): "y (target)",
-             id(loss): "L"}
-
-    fig, ax = plt.subplots(figsize=(11, 4))
-    grads = draw_graph(ax, loss, names)
-    ax.text(0.5, -0.04, "mse is the mean of r² with r = y − ŷ; minigrad writes y − ŷ as y + (−ŷ) "
-            "and the mean as sum × (1/n), here with n = 1", transform=ax.transAxes, ha="center")
-    ax.set_title("The graph behind L = mse(w·x + b, y): values flow right, gradients flow back left\n"
-                 "(blue: parameters, orange: ops, grey: constants)")
-    fig.tight_layout()
-    report.save(fig, "graph")
-
-    # by hand: ŷ = 0.5·2 + 0.2 = 1.2, r = y - ŷ = 1.8, L = r² = 3.24,
-    # dL/dw = -2 r x = -7.2, dL/db = -2 r = -3.6
-    report.check("L = (3 - (0.5·2 + 0.2))² = 3.24, as worked by hand", abs(loss.item() - 3.24) < 1e-12,
-                 f"L = {loss.item():.6f}")
-    report.check("the gradients at w and b follow the chain rule: dL/dw = -2rx = -7.2, dL/db = -2r = -3.6",
-                 abs(grads[id(w)].item() + 7.2) < 1e-12 and abs(grads[id(b)].item() + 3.6) < 1e-12,
-                 f"dL/dw = {grads[id(w)].item():.6f}, dL/db = {grads[id(b)].item():.6f}")
-
-
-# %% Run every part.
-def main(quick=False):
-    report = Report("01_why_losses")
-    part_different_minima(report, quick)
-    part_landscape(report, quick)
-    part_graph(report, quick)
-    return report
-
-
-# %% Try it
-# 1. In part 1, move the five large values from 8–10 to 80–100. Predict first: which of
-#    the three answers moves, and by how much?
-# 2. In part 2, raise the gradient-descent learning rate from 0.14 to 0.19. The steep
-#    direction of the MSE bowl has curvature about 11 (the larger eigenvalue of the Hessian
-#    2·mean([[x², x], [x, 1]])). Predict the path first: what happens once lr × 11 > 2?
-# 3. In part 3, replace losses.mse by losses.huber with delta=1.0 and run it again.
-#    Which boxes are new, and why is dL/dw now -2 instead of -7.2?
-
-if __name__ == "__main__":
-    main()
+# %% [markdown]
+# ## Try it
+#
+# Predict before you run; then compare with [the answers](answers/01_why_losses.md).
+#
+# 1. Set `STEP_SIZE = 0.25` in part 2. The new residual is $r(1 - 2\eta(x^2+1))$: what is it
+#    now, and does the step against the gradient still lower the loss?
+# 2. Set `RAMP_WIDTH = 0.5` in part 3, so the "0-1 loss" slopes over half a unit of margin.
+#    Which points now get a gradient — and does gradient descent on it still stall?
+# 3. Set `LR = 5e-5` in part 4 (a thousand times smaller). Which of the three scaled losses
+#    converges now, which crawls, which diverges?
+# 4. Set `TAIL = (80.0, 100.0)` in part 5: the five large values become ten times larger.
+#    Which of the three answers moves, and by how much?

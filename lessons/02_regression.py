@@ -37,6 +37,8 @@ import minigrad as mg
 from lessons.helpers import SEEDS, claim, derivatives, finish, fit, line_with_outliers, loss_gradient_curvature, pick, show, start
 
 lesson = start("02_regression")
+# the figures draw data seed SEEDS[0] thick and the others thin
+thin_seeds = ("thin: seed " if len(SEEDS) == 2 else "thin: seeds ") + ", ".join(map(str, SEEDS[1:]))
 
 # %% [markdown]
 # ## 1. Loss, gradient and curvature against the residual
@@ -162,8 +164,11 @@ for label, path in paths.items():
     ax.plot(grid, w * grid + b, label=f"{label}: ŷ = {w:.2f} x + {b:.2f}", **styles[label])
 ax.set_xlabel("x")
 ax.set_ylabel("y")
+near = [label for label in ("MAE", huber) if gaps[label][-1, 0] < gaps["MSE"][-1, 0] / 2]
 ax.set_title(f"Seed {SEEDS[0]}: MSE's line is dragged toward the outliers;\n"
-             f"MAE's (wide) and Huber's (dashed) stay near the true line")
+             + (" and ".join(near) + " stay" + ("s" if len(near) == 1 else "") + " near the true line" if near
+                else "no line stays near the true line")
+             + " (MAE's line is the wide one, Huber's dashed)")
 ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
 fig.tight_layout()
 show(fig, "outlier_fits")
@@ -174,7 +179,7 @@ for (label, gap), color in zip(gaps.items(), ["C0", "C1", "C2"]):
     for i in range(len(SEEDS)):
         ax.plot(np.arange(1, STEPS + 1), gap[:, i], lw=2 if i == 0 else 0.8, color=color,
                 label=label if i == 0 else None)
-ax.plot([], [], color="0.4", lw=0.8, label=f"thin: seeds {', '.join(map(str, SEEDS[1:]))}")
+ax.plot([], [], color="0.4", lw=0.8, label=thin_seeds)
 ax.set_yscale("log")
 ax.set_xlabel("training step (Adam, lr = 0.05, full batch)")
 ax.set_ylabel("RMS gap to the true line")
@@ -401,11 +406,12 @@ for (name, lengths), color in zip(step_length.items(), ["C0", "C1"]):
     for i in range(len(SEEDS)):
         left.plot(np.arange(1, GD_STEPS + 1), lengths[:, i], color=color, lw=2 if i == 0 else 0.8,
                   label=name if i == 0 else None)
-left.plot([], [], color="0.4", lw=0.8, label=f"thin: seeds {', '.join(map(str, SEEDS[1:]))}")
+left.plot([], [], color="0.4", lw=0.8, label=thin_seeds)
 left.set_yscale("log")
 left.set_xlabel(f"step of gradient descent (fixed lr = {GD_LR:g}, clean data)")
 left.set_ylabel("length of the step in (w, b)")
-left.set_title("MSE's steps shrink to nothing; MAE's keep hopping")
+settled = np.all(step_length["MSE"][-1] < 1e-6 * step_length["MAE"][-1])
+left.set_title(("MSE's steps shrink to nothing" if settled else "MSE's steps do not shrink") + "; MAE's keep hopping")
 left.legend(loc="lower left")
 bins = np.linspace(-1.2, 1.2, 61)
 for (label, e), color in zip(estimate.items(), ["C0", "C1"]):
