@@ -1,196 +1,361 @@
-"""Cross-entropy: the loss for classification, and why it is computed from logits.
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
 
-Binary cross-entropy charges almost nothing for a confident right answer and without
-limit for a confident wrong one. Computed from a logit z (p = σ(z)), its gradient is
-simply p − y: the error itself, never vanishing while the answer is wrong. Softmax
-cross-entropy does the same for several classes; here a linear classifier learns
-three blobs and the decision regions are shown as training goes. Last, the reason
-libraries take logits: computing log σ(z) naively breaks down to −inf for a large
-negative z, while the form written with the logit stays exact.
+# %% [markdown]
+# # 03 — Cross-entropy: the loss for classification
+#
+# A classifier outputs probabilities — $p = \sigma(z)$ for two classes, $p = \text{softmax}(z)$
+# for several — computed from **logits** $z$. Cross-entropy charges the log of the probability
+# given to the true class:
+#
+# $$\text{BCE} = -\big[y \log p + (1-y)\log(1-p)\big] \qquad\qquad
+#   \text{CE} = -\sum_i y_i \log p_i .$$
+#
+# What to notice: it charges almost nothing for a confident right answer and without limit
+# for a confident wrong one; its gradient with respect to the logit is simply $p - y$; it is
+# the negative log-likelihood of the labels, so a fitted constant probability is the observed
+# frequency; it trains a classifier faster than squared error on probabilities; and it must
+# be computed from logits.
+#
+# Run the cells in order; each figure appears under the cell that draws it.
 
-Run it with `python -m lessons 03` (or `python -m lessons.03_cross_entropy`). To step
-through it, open this file in VS Code or Jupyter: each `# %%` cell defines one part,
-and the last cell runs main().
-"""
+# %%
 import matplotlib.pyplot as plt
 import numpy as np
 
 import losses
 import minigrad as mg
-from lessons._common import Report, blobs, decision_regions, fit
+from lessons.helpers import SEEDS, blobs, claim, decision_regions, finish, fit, pick, rng, show, start
 
-FIGURES = ["bce_vs_p", "gradient_is_p_minus_y", "softmax_regions", "why_logits"]
+lesson = start("03_cross_entropy")
+# the figures draw data seed SEEDS[0] thick and the others thin
+thin_seeds = ("thin: seed " if len(SEEDS) == 2 else "thin: seeds ") + ", ".join(map(str, SEEDS[1:]))
 
+# %% [markdown]
+# ## 1. Binary cross-entropy against the predicted probability
+#
+# For $y = 1$ the loss is $-\log p$: nearly 0 at $p = 0.99$, 4.6 at $p = 0.01$, and it keeps
+# climbing as $p \to 0$. Compare the dotted squared error $(p - y)^2$: it never charges more
+# than 1, however confident and wrong the prediction is. So how much *more* does a confident
+# mistake cost than a mild one? We compare the ratio of the two charges under each loss.
 
-def sigmoid(z):
-    """σ(z) in numpy without overflow, for the closed-form overlay: σ(z) = (1 + tanh(z/2)) / 2."""
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))
+# %%
+CONFIDENT_P = 0.01             # Try it 1: 1e-6
+MILD_P = 0.4
+p = np.linspace(0.001, 0.999, 999)
+bce = {y: losses.binary_cross_entropy(p, np.full_like(p, y), reduction="none").data for y in (1.0, 0.0)}
+squared = {y: losses.mse(p, np.full_like(p, y), reduction="none").data for y in (1.0, 0.0)}
+charge = {name: {q: f([q], [1.0]).item() for q in (CONFIDENT_P, MILD_P)}
+          for name, f in (("cross-entropy", losses.binary_cross_entropy), ("squared error", losses.mse))}
 
+# %%
+fig, ax = plt.subplots(figsize=(10, 5))
+for y, color in ((1.0, "C0"), (0.0, "C3")):
+    ax.plot(p, bce[y], color=color, lw=2, label=f"cross-entropy, y = {y:g}")
+    ax.plot(p, squared[y], color=color, lw=1.5, ls=":", label=f"squared error (p − y)², y = {y:g}")
+wrong = charge["cross-entropy"][CONFIDENT_P]
+ax.plot([CONFIDENT_P], [wrong], "o", color="C0", ms=8, mfc="white", mew=2)
+ax.annotate(f"y = 1, p = {CONFIDENT_P:g}:\ncross-entropy {wrong:.2f},\nsquared error "
+            f"{charge['squared error'][CONFIDENT_P]:.2f}", xy=(CONFIDENT_P, wrong),
+            xytext=(0.12, 0.8 * max(7.2, 1.15 * wrong)), arrowprops=dict(arrowstyle="->"))
+ax.plot([MILD_P], [charge["cross-entropy"][MILD_P]], "s", color="C0", ms=7, mfc="white", mew=2)
+ax.annotate(f"y = 1, p = {MILD_P:g}: cross-entropy {charge['cross-entropy'][MILD_P]:.2f}",
+            xy=(MILD_P, charge["cross-entropy"][MILD_P]), xytext=(0.45, 2.6), arrowprops=dict(arrowstyle="->"))
+ax.set_xlabel("predicted probability p of class 1")
+ax.set_ylabel("loss")
+ax.set_ylim(-0.1, max(7.2, 1.15 * wrong))
+ax.set_title("Cross-entropy punishes a confident wrong answer without limit; squared error stops at 1")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+fig.tight_layout()
+show(fig, "bce_vs_p")
 
-# %% Part 1 — binary cross-entropy against the predicted probability.
-# For y = 1 the loss is −log p: nearly 0 at p = 0.99, 4.6 at p = 0.01, and it keeps
-# climbing as p → 0. Compare the dotted squared error (p − y)²: it never charges more
-# than 1, however confident and wrong the prediction is.
-def part_bce_vs_p(report, quick):
-    p = np.linspace(0.001, 0.999, 500 if quick else 999)
-    fig, ax = plt.subplots(figsize=(8, 4.8))
-    bce = {}
-    for y, color in [(1.0, "C0"), (0.0, "C3")]:
-        target = np.full_like(p, y)
-        bce[y] = losses.binary_cross_entropy(p, target, reduction="none").data
-        squared = losses.mse(p, target, reduction="none").data
-        ax.plot(p, bce[y], color=color, lw=2, label=f"cross-entropy, y = {y:g}")
-        ax.plot(p, squared, color=color, lw=1.5, ls=":", label=f"squared error (p − y)², y = {y:g}")
-    # confident and wrong: y = 1 but p = 0.01
-    wrong = losses.binary_cross_entropy([0.01], [1.0]).item()
-    right = losses.binary_cross_entropy([0.99], [1.0]).item()
-    ax.annotate(f"y = 1, p = 0.01:\nloss {wrong:.2f}", xy=(0.01, wrong), xytext=(0.12, 5.6),
-                arrowprops=dict(arrowstyle="->"))
-    ax.annotate(f"y = 1, p = 0.99: loss {right:.3f}", xy=(0.99, right), xytext=(0.45, 1.6),
-                arrowprops=dict(arrowstyle="->"))
-    ax.set_xlabel("predicted probability p of class 1")
-    ax.set_ylabel("loss")
-    ax.set_ylim(-0.1, 7.2)
-    ax.set_title("Cross-entropy punishes a confident wrong answer without limit; squared error stops at 1")
-    ax.legend(loc="upper center")
-    fig.tight_layout()
-    report.save(fig, "bce_vs_p")
+# %%
+worst = max(np.max(np.abs(bce[1.0] + np.log(p))), np.max(np.abs(bce[0.0] + np.log1p(-p))))
+claim("bce_is_minus_log", "BCE is −log p for y = 1 and −log(1 − p) for y = 0", worst < 1e-12,
+      f"largest difference {worst:.1e}")
+ratio = {name: c[CONFIDENT_P] / c[MILD_P] for name, c in charge.items()}
+claim("confident_wrong_penalised",
+      f"a confident wrong answer (p = {CONFIDENT_P:g}, y = 1) costs more times a mild one (p = {MILD_P:g}) "
+      "under cross-entropy than under squared error",
+      ratio["cross-entropy"] > ratio["squared error"],
+      ", ".join(f"{name}: {c[CONFIDENT_P]:.3f} / {c[MILD_P]:.3f} = {ratio[name]:.2f}" for name, c in charge.items()))
 
-    # closed forms: -log p for y = 1, -log(1 - p) for y = 0
-    worst = max(np.max(np.abs(bce[1.0] + np.log(p))), np.max(np.abs(bce[0.0] + np.log1p(-p))))
-    report.check("BCE is −log p for y = 1 and −log(1 − p) for y = 0", worst < 1e-12,
-                 f"largest difference {worst:.1e}")
-    # -log 0.01 = 4.605, -log 0.99 = 0.01005: a ratio of about 458
-    report.check("a confident wrong answer (p = 0.01, y = 1) costs over 400 times a confident right one",
-                 wrong / right > 400, f"{wrong:.3f} vs {right:.5f}, ratio {wrong / right:.0f}")
-    squared = losses.mse([0.01], [1.0]).item()
-    report.check("squared error charges that same wrong answer less than 1", squared < 1,
-                 f"(1 − 0.01)² = {squared:.4f}")
+# %% [markdown]
+# ## 2. The gradient with respect to the logit is $p - y$
+#
+# With $p = \sigma(z)$, the chain rule gives $\partial\,\text{BCE}/\partial z = p - y$: the error
+# itself. Left: the loss against the logit. Right: its gradient from backward, with $p - y$
+# dashed on top — they coincide. The dotted line is squared error put on $p = \sigma(z)$: its
+# gradient $2(p - y)\,p(1-p)$ carries the factor $p(1-p)$, which vanishes exactly when the model
+# is confident — also when it is confidently wrong.
 
+# %%
+WRONG_LOGIT = -6.0             # a confident wrong answer for y = 1
+z_grid = np.linspace(-8, 8, 641)
+bce_z, grad_z, grad_squared, numeric = {}, {}, {}, {}
+h = 1e-5
+for y in (1.0, 0.0):
+    target = np.full_like(z_grid, y)
+    z = mg.Tensor(z_grid, requires_grad=True)
+    loss = losses.binary_cross_entropy_with_logits(z, target, reduction="none")
+    loss.sum().backward()          # each entry depends on its own z only
+    bce_z[y], grad_z[y] = loss.data, z.grad
+    with mg.no_grad():             # central differences: a check independent of backward
+        up = losses.binary_cross_entropy_with_logits(z_grid + h, target, reduction="none").data
+        down = losses.binary_cross_entropy_with_logits(z_grid - h, target, reduction="none").data
+    numeric[y] = (up - down) / (2 * h)
+    zs = mg.Tensor(z_grid, requires_grad=True)
+    losses.mse(mg.sigmoid(zs), target, reduction="none").sum().backward()
+    grad_squared[y] = zs.grad
+sigmoid = 0.5 * (1.0 + np.tanh(0.5 * z_grid))        # σ(z) in numpy, without overflow
 
-# %% Part 2 — the gradient with respect to the logit is p − y.
-# Left: the loss as a function of the logit z. Right: its gradient from backward, with
-# p − y dashed on top — they coincide. The dotted line is squared error put on p = σ(z):
-# for a confident wrong answer (z = −6 with y = 1) its gradient has all but vanished,
-# while cross-entropy still pushes with almost full strength.
-def part_gradient(report, quick):
-    z_grid = np.linspace(-6, 6, 240 if quick else 481)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.5))
-    worst_closed = worst_numeric = 0.0
-    h = 1e-5
-    for y, color in [(1.0, "C0"), (0.0, "C3")]:
-        target = np.full_like(z_grid, y)
-        z = mg.Tensor(z_grid, requires_grad=True)
-        loss = losses.binary_cross_entropy_with_logits(z, target, reduction="none")
-        loss.sum().backward()          # each entry depends on its own z only
-        with mg.no_grad():             # central differences, for a check independent of backward
-            up = losses.binary_cross_entropy_with_logits(z_grid + h, target, reduction="none").data
-            down = losses.binary_cross_entropy_with_logits(z_grid - h, target, reduction="none").data
-        numeric = (up - down) / (2 * h)
-        closed = sigmoid(z_grid) - y
-        worst_closed = max(worst_closed, np.max(np.abs(z.grad - closed)))
-        worst_numeric = max(worst_numeric, np.max(np.abs(z.grad - numeric)))
+# %%
+fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.6))
+for y, color in ((1.0, "C0"), (0.0, "C3")):
+    left.plot(z_grid, bce_z[y], color=color, lw=2, label=f"cross-entropy, y = {y:g}")
+    right.plot(z_grid, grad_z[y], color=color, lw=2, label=f"∂L/∂z from backward, y = {y:g}")
+    right.plot(z_grid, sigmoid - y, color="black", lw=1, ls="--")
+    right.plot(z_grid, grad_squared[y], color=color, lw=1.5, ls=":", label=f"squared error on σ(z), y = {y:g}")
+right.plot([], [], color="black", lw=1, ls="--", label="p − y (closed form, dashed on top)")
+right.axvline(WRONG_LOGIT, color="0.5", lw=1, label=f"z = {WRONG_LOGIT:g} (checked below)")
+left.set_xlabel("logit z  (p = σ(z))")
+left.set_ylabel("loss")
+left.set_title("Cross-entropy from the logit: linear on the wrong side")
+left.legend(loc="upper center")
+right.set_xlabel("logit z  (p = σ(z))")
+right.set_ylabel("gradient ∂L/∂z")
+right.set_title("The gradient is p − y: it stays large while the answer is wrong")
+right.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+fig.tight_layout()
+show(fig, "gradient_is_p_minus_y")
 
-        squared_z = mg.Tensor(z_grid, requires_grad=True)
-        losses.mse(mg.sigmoid(squared_z), target, reduction="none").sum().backward()
+# %%
+worst_closed = max(np.max(np.abs(grad_z[y] - (sigmoid - y))) for y in (1.0, 0.0))
+worst_numeric = max(np.max(np.abs(grad_z[y] - numeric[y])) for y in (1.0, 0.0))
+claim("gradient_is_p_minus_y", "the gradient from backward is p − y", worst_closed < 1e-12,
+      f"largest difference {worst_closed:.1e}")
+claim("gradient_matches_finite_differences", "the gradient from backward matches central finite differences",
+      worst_numeric < 1e-8, f"largest difference {worst_numeric:.1e}")
+z_ce = mg.Tensor([WRONG_LOGIT], requires_grad=True)
+losses.binary_cross_entropy_with_logits(z_ce, [1.0]).backward()
+z_sq = mg.Tensor([WRONG_LOGIT], requires_grad=True)
+losses.mse(mg.sigmoid(z_sq), [1.0]).backward()
+claim("ce_pushes_confident_wrong",
+      f"at z = {WRONG_LOGIT:g} with y = 1, cross-entropy pushes over 100 times harder than squared error on σ(z)",
+      abs(z_ce.grad[0]) > 100 * abs(z_sq.grad[0]),
+      f"∂L/∂z = {z_ce.grad[0]:.4f} vs {z_sq.grad[0]:.4f}")
 
-        left.plot(z_grid, loss.data, color=color, lw=2, label=f"cross-entropy, y = {y:g}")
-        right.plot(z_grid, z.grad, color=color, lw=2, label=f"dL/dz from backward, y = {y:g}")
-        right.plot(z_grid, closed, color="black", lw=1, ls="--")
-        right.plot(z_grid, squared_z.grad, color=color, lw=1.5, ls=":",
-                   label=f"squared error on σ(z), y = {y:g}")
-    right.plot([], [], color="black", lw=1, ls="--", label="p − y (closed form)")
-    left.set_xlabel("logit z  (p = σ(z))")
-    left.set_ylabel("loss")
-    left.set_title("Cross-entropy from the logit: linear on the wrong side")
-    left.legend()
-    right.set_xlabel("logit z  (p = σ(z))")
-    right.set_ylabel("gradient dL/dz")
-    right.set_title("The gradient is p − y: it stays large while the answer is wrong")
-    right.legend(fontsize=8)
-    fig.tight_layout()
-    report.save(fig, "gradient_is_p_minus_y")
+# %% [markdown]
+# ## 3. The likelihood view: cross-entropy is the negative log-likelihood of the labels
+#
+# A label $y \in \{0, 1\}$ drawn with probability $p$ of a 1 is a **Bernoulli** variable:
+# $P(y) = p^y (1-p)^{1-y}$, so $-\log P(y) = -[y\log p + (1-y)\log(1-p)]$ — exactly BCE.
+# With $C$ classes and a one-hot $y$, the **categorical** distribution gives
+# $-\log P(y) = -\sum_i y_i \log p_i$ — exactly CE. Minimising cross-entropy is maximum likelihood.
+#
+# Maximum likelihood for one constant probability has a closed form: set the derivative of
+# the average NLL to zero,
+#
+# $$\frac{d}{dp}\Big(-\bar y \log p - (1-\bar y)\log(1-p)\Big) = 0 \iff p = \bar y ,$$
+#
+# the observed frequency (and the same per class for CE). We check it by training: one
+# logit (or one logit per class), shared by every sample, fitted by gradient descent.
 
-    report.check("the gradient from backward is p − y", worst_closed < 1e-12,
-                 f"largest difference {worst_closed:.1e}")
-    report.check("the gradient from backward matches central finite differences", worst_numeric < 1e-8,
-                 f"largest difference {worst_numeric:.1e}")
-    # at z = -6, y = 1:  p - y = σ(-6) - 1 = -0.9975;  squared error on p: 2(p - 1)·p(1 - p) = -0.0049
-    z = mg.Tensor([-6.0], requires_grad=True)
-    losses.binary_cross_entropy_with_logits(z, [1.0]).backward()
-    zs = mg.Tensor([-6.0], requires_grad=True)
-    losses.mse(mg.sigmoid(zs), [1.0]).backward()
-    report.check("confident and wrong (z = −6, y = 1): cross-entropy still pushes, "
-                 "squared error on σ(z) barely does",
-                 abs(z.grad[0]) > 100 * abs(zs.grad[0]),
-                 f"dL/dz = {z.grad[0]:.4f} vs {zs.grad[0]:.4f}")
+# %%
+CONSTANT_LOSS = "cross-entropy"      # Try it 2: "focal"
+CLASS_PROBABILITIES = (0.5, 0.3, 0.2)
+flips = np.stack([(rng(seed).random(40) < 0.3).astype(float) for seed in SEEDS])          # (seeds, 40) of 0/1
+classes = np.stack([rng(seed + 50).choice(3, 60, p=CLASS_PROBABILITIES) for seed in SEEDS])  # (seeds, 60)
+binary_loss = {"cross-entropy": lambda z, y: losses.binary_cross_entropy_with_logits(z, y, reduction="none"),
+               "focal": lambda z, y: losses.focal(z, y, alpha=None, gamma=2.0, reduction="none")}[CONSTANT_LOSS]
+class_loss = {"cross-entropy": lambda z, y: losses.cross_entropy(z, y, reduction="none"),
+              "focal": lambda z, y: losses.softmax_focal(z, y, gamma=2.0, reduction="none")}[CONSTANT_LOSS]
+n_seeds, n_flips, n_samples = len(SEEDS), flips.shape[1], classes.shape[1]
+logit = mg.Tensor(np.zeros((n_seeds, 1)), requires_grad=True)                 # one logit per seed
+fit([logit], lambda: binary_loss(logit * np.ones_like(flips), flips).mean(axis=1).sum(), pick(200, 100),
+    lr=2.0, optimizer="sgd")
+class_logits = mg.Tensor(np.zeros((n_seeds, 1, 3)), requires_grad=True)       # one logit vector per seed
+fit([class_logits],
+    lambda: class_loss((class_logits * np.ones((1, n_samples, 1))).reshape(n_seeds * n_samples, 3),
+                       classes.reshape(-1)).reshape(n_seeds, n_samples).mean(axis=1).sum(),
+    pick(200, 100), lr=2.0, optimizer="sgd")
+fitted_p = 1 / (1 + np.exp(-logit.data[:, 0]))
+frequency = flips.mean(axis=1)
+fitted_class_p = np.exp(class_logits.data[:, 0]) / np.exp(class_logits.data[:, 0]).sum(axis=1, keepdims=True)
+class_frequency = np.stack([np.bincount(c, minlength=3) / n_samples for c in classes])
 
+# %%
+fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.6))
+p_grid = np.linspace(0.01, 0.99, 197)
+with mg.no_grad():
+    table = np.broadcast_to(p_grid[:, None], (len(p_grid), n_flips))             # every p against every flip
+    nll = losses.binary_cross_entropy(table, np.broadcast_to(flips[0], table.shape), reduction="none").data.mean(axis=1)
+left.plot(p_grid, nll, color="C0", lw=2, label="average BCE = Bernoulli NLL")
+left.axvline(frequency[0], color="C1", lw=2, label=f"observed frequency of 1s: {frequency[0]:.3f}")
+left.plot([fitted_p[0]], [np.interp(fitted_p[0], p_grid, nll)], "o", color="black", mfc="white", ms=9, mew=2,
+          label=f"σ(fitted logit), {CONSTANT_LOSS}: {fitted_p[0]:.3f}")
+left.set_xlabel("constant probability p of a 1")
+left.set_ylabel("average loss over the 40 labels")
+left.set_title(f"Seed {SEEDS[0]}: BCE is lowest at the observed frequency")
+left.legend(loc="upper left", bbox_to_anchor=(0.28, 0.99))
+positions = np.arange(3)
+right.bar(positions - 0.2, class_frequency[0], width=0.4, color="C1", label="observed class frequency")
+right.bar(positions + 0.2, fitted_class_p[0], width=0.4, color="C0", label=f"softmax(fitted logits), {CONSTANT_LOSS}")
+right.set_xticks(positions, [f"class {k}" for k in positions])
+right.set_ylabel("probability")
+right.set_ylim(0, 0.8)
+right.set_title(f"Seed {SEEDS[0]}: the fitted class probabilities against the frequencies")
+right.legend(loc="upper right")
+fig.suptitle("The likelihood view: cross-entropy is the Bernoulli (binary) and categorical (C classes) NLL")
+fig.tight_layout()
+show(fig, "likelihood")
 
-# %% Part 3 — softmax cross-entropy on three blobs.
+# %%
+claim("bce_constant_is_frequency",
+      f"on every seed, the constant probability fitted with {CONSTANT_LOSS} is the observed frequency of 1s",
+      np.all(np.abs(fitted_p - frequency) < 1e-4),
+      ", ".join(f"seed {s}: {f:.4f} vs {q:.4f}" for s, f, q in zip(SEEDS, fitted_p, frequency)))
+claim("ce_constant_is_frequencies",
+      f"on every seed, the class probabilities fitted with {CONSTANT_LOSS} are the observed class frequencies",
+      np.all(np.abs(fitted_class_p - class_frequency) < 1e-4),
+      "; ".join(f"seed {s}: " + ", ".join(f"{f:.3f} vs {q:.3f}" for f, q in zip(fp, cf))
+                for s, fp, cf in zip(SEEDS, fitted_class_p, class_frequency)))
+
+# %% [markdown]
+# ## 4. Softmax cross-entropy trains a classifier — faster than squared error
+#
 # A linear model gives three scores (logits) per point; softmax turns them into
-# probabilities and cross-entropy charges −log of the true class's probability.
-# Watch the regions: at step 0 the random model puts most of the plane in one or two
-# classes; the boundaries then swing round until each blob has its own wedge.
-def part_softmax(report, quick):
-    X, y = blobs(n_per_class=40 if quick else 60, seed=0)
-    model = mg.nn.Linear(2, 3, rng=3)
-    steps = 120 if quick else 200
-    snapshots = [0, 5, 20, steps]
-    Xt = mg.Tensor(X)
+# probabilities. We start it **confidently wrong**: every blob is scored as the next class,
+# with `INIT_SCALE` setting how confident. Then plain gradient descent trains it twice,
+# from the same start: once with cross-entropy, once with the `RIVAL` loss — by default
+# squared error between the softmax probabilities and the one-hot labels. Part 2 predicts
+# the outcome: squared error's gradient fades when the model is confidently wrong.
+# We count the steps each needs to reach `TARGET_ACCURACY`, on every seed.
 
-    def predict(points):
-        with mg.no_grad():
-            return np.argmax(model(mg.Tensor(points)).data, axis=1)
-
-    def evaluate():
-        with mg.no_grad():
-            loss = losses.cross_entropy(model(Xt), y).item()
-        return loss, np.mean(predict(X) == y)
-
-    fig, axes = plt.subplots(2, 2, figsize=(10, 8.5), sharex=True, sharey=True)
-    axes = axes.ravel()
-    opt = mg.optim.Adam(model.parameters(), lr=0.05)
-    done, history = 0, []
-    for ax, step in zip(axes, snapshots):
-        if step > done:
-            history.extend(fit(model.parameters(), lambda: losses.cross_entropy(model(Xt), y),
-                               step - done, optimizer=opt))
-            done = step
-        loss, accuracy = evaluate()
-        decision_regions(ax, predict, X, y, title=f"step {step}: loss {loss:.3f}, accuracy {accuracy:.0%}")
-        if step == 0:
-            first_loss, first_accuracy = loss, accuracy
-    for ax in axes[[1, 3]]:
-        ax.set_ylabel("")
-    for ax in axes[:2]:
-        ax.set_xlabel("")
-    fig.suptitle("Softmax cross-entropy on three blobs:\n"
-                 "the linear boundaries turn until each class has its own region")
-    fig.tight_layout()
-    report.save(fig, "softmax_regions")
-
-    # cross-entropy by a plain loop: -log softmax(scores)[true class], averaged
-    with mg.no_grad():
-        scores = model(Xt).data
-    by_loop = np.mean([np.log(np.sum(np.exp(s - s.max()))) + s.max() - s[label]
-                       for s, label in zip(scores, y)])
-    report.check("cross_entropy equals −log(softmax probability of the true class), averaged by a loop",
-                 abs(by_loop - loss) < 1e-12, f"{loss:.6f} vs {by_loop:.6f}")
-    report.check("training lowers the loss to under a quarter of its start",
-                 loss < first_loss / 4, f"{first_loss:.3f} → {loss:.3f}")
-    report.check("the trained linear classifier gets at least 95% of the points right",
-                 accuracy >= 0.95, f"accuracy {first_accuracy:.0%} → {accuracy:.1%}")
+# %%
+INIT_SCALE = 1.0               # Try it 4: 0.1
+RIVAL = "MSE on probabilities"  # Try it 3: "multiclass hinge"
+TARGET_ACCURACY = 0.9
+CLASSIFY_STEPS = pick(150, 100)
+CENTERS = np.array([(-2.0, 0.0), (2.0, 0.0), (0.0, 2.5)])
+blob_data = [blobs(n_per_class=60, centers=CENTERS, seed=seed) for seed in SEEDS]
+X = np.stack([d[0] for d in blob_data])                   # (seeds, 180, 2)
+labels = np.stack([d[1] for d in blob_data])              # (seeds, 180)
+one_hot = np.eye(3)[labels]                               # (seeds, 180, 3)
+wrong = np.roll(np.arange(3), 1)                          # class k scored with the centre of class k − 1
+W_start = INIT_SCALE * CENTERS[wrong].T                   # nearest-centre scores c·x − |c|²/2, permuted
+b_start = INIT_SCALE * -0.5 * (CENTERS[wrong] ** 2).sum(axis=1)
+per_sample = {
+    "cross-entropy": lambda z: losses.cross_entropy(z.reshape(-1, 3), labels.reshape(-1), reduction="none"),
+    "MSE on probabilities": lambda z: losses.mse(z.softmax(axis=-1), one_hot, reduction="none").mean(axis=2),
+    "multiclass hinge": lambda z: losses.multiclass_hinge(z.reshape(-1, 3), labels.reshape(-1), reduction="none"),
+}
 
 
-# %% Part 4 — why losses take logits.
-# The naive route first computes p = σ(z) = 1 / (1 + e^−z) and then log p. For z = −1000
-# the e^1000 overflows to inf, p rounds to exactly 0 and log p is −inf: one such sample
-# makes the whole loss infinite and its gradient nan. In float32, the type GPUs train
-# in, this happens already below z ≈ −88. Written with the logit,
-# log σ(z) = −softplus(−z), it stays exact for every z.
+def train_linear(loss_name, steps, lr=1.0):
+    """Gradient descent on logits X·W + b for every seed from the wrong start; accuracy (steps + 1, seeds)
+    and the (W, b) of seed SEEDS[0] after every step."""
+    W = mg.Tensor(np.tile(W_start, (len(SEEDS), 1, 1)), requires_grad=True)
+    b = mg.Tensor(np.tile(b_start, (len(SEEDS), 1, 1)), requires_grad=True)
+    accuracy = lambda: np.mean(np.argmax(X @ W.data + b.data, axis=2) == labels, axis=1)   # noqa: E731
+    history, params = [accuracy()], [(W.data[0].copy(), b.data[0].copy())]
+    def after_step(step):
+        history.append(accuracy())
+        params.append((W.data[0].copy(), b.data[0].copy()))
+    fit([W, b], lambda: per_sample[loss_name](X @ W + b).reshape(len(SEEDS), -1).mean(axis=1).sum(), steps,
+        lr=lr, optimizer="sgd", on_step=after_step)
+    return np.array(history), params
+
+
+runs = {name: train_linear(name, CLASSIFY_STEPS) for name in ("cross-entropy", RIVAL)}
+accuracy = {name: run[0] for name, run in runs.items()}
+
+
+def steps_to_target(history):
+    """The first step at which each seed reaches TARGET_ACCURACY (one past the end if never)."""
+    reached = history >= TARGET_ACCURACY
+    return np.where(reached.any(axis=0), reached.argmax(axis=0), len(history))
+
+
+needed = {name: steps_to_target(history) for name, history in accuracy.items()}
+
+# %% [markdown]
+# First the decision regions of the cross-entropy run on one seed: at step 0 every blob sits
+# in another class's region; the boundaries then swing round until each blob has its own.
+
+# %%
+snapshots = [0, 1, 3, CLASSIFY_STEPS]
+fig, axes = plt.subplots(2, 2, figsize=(10, 8.5), sharex=True, sharey=True)
+for ax, step in zip(axes.ravel(), snapshots):
+    W_step, b_step = runs["cross-entropy"][1][step]
+    decision_regions(ax, lambda points, W=W_step, b=b_step: np.argmax(points @ W + b, axis=1), X[0], labels[0],
+                     title=f"step {step}: accuracy {accuracy['cross-entropy'][step, 0]:.0%}")
+for ax in axes[:, 1]:
+    ax.set_ylabel("")
+for ax in axes[0]:
+    ax.set_xlabel("")
+fig.suptitle(f"Seed {SEEDS[0]}, softmax cross-entropy from a confidently wrong start: the linear boundaries\n"
+             "turn until each blob has its own region (shading: predicted class, dots: true class)")
+fig.tight_layout()
+show(fig, "softmax_regions")
+
+# %%
+fig, ax = plt.subplots(figsize=(9, 4.8))
+for (name, history), color in zip(accuracy.items(), ["C0", "C3"]):
+    for i in range(len(SEEDS)):
+        ax.plot(np.arange(CLASSIFY_STEPS + 1), history[:, i], color=color, lw=2 if i == 0 else 0.8,
+                label=name if i == 0 else None)
+ax.plot([], [], color="0.4", lw=0.8, label=thin_seeds)
+ax.axhline(TARGET_ACCURACY, color="black", ls="--", lw=1, label=f"target accuracy {TARGET_ACCURACY:.0%}")
+ax.set_xscale("symlog", linthresh=1)
+ax.set_xlim(0, CLASSIFY_STEPS)
+ax.set_xlabel("step of gradient descent (lr = 1, full batch; symlog axis)")
+ax.set_ylabel("accuracy")
+reach = {name: (f"after {n[0]} steps" if n[0] <= CLASSIFY_STEPS else "never") for name, n in needed.items()}
+ax.set_title(f"Seed {SEEDS[0]}, start scale {INIT_SCALE:g}: cross-entropy reaches {TARGET_ACCURACY:.0%} "
+             f"{reach['cross-entropy']},\n{RIVAL} {reach[RIVAL]}")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+fig.tight_layout()
+show(fig, "learning_speed")
+
+# %%
+with mg.no_grad():
+    scores = X[0] @ runs["cross-entropy"][1][-1][0] + runs["cross-entropy"][1][-1][1]
+    library = losses.cross_entropy(scores, labels[0]).item()
+by_loop = np.mean([np.log(np.sum(np.exp(s - s.max()))) + s.max() - s[k] for s, k in zip(scores, labels[0])])
+claim("ce_is_minus_log_softmax", "cross_entropy equals −log(softmax probability of the true class), averaged by a loop",
+      abs(by_loop - library) < 1e-12, f"{library:.6f} vs {by_loop:.6f}")
+claim("ce_learns_faster",
+      f"on every seed, cross-entropy reaches {TARGET_ACCURACY:.0%} accuracy in fewer steps than {RIVAL}",
+      np.all(needed["cross-entropy"] < needed[RIVAL]),
+      "; ".join(f"seed {s}: {c} vs {r} steps (final accuracy {a:.1%} vs {q:.1%})"
+                for s, c, r, a, q in zip(SEEDS, needed["cross-entropy"], needed[RIVAL],
+                                         accuracy["cross-entropy"][-1], accuracy[RIVAL][-1])))
+
+# %% [markdown]
+# ## 5. Why losses take logits
+#
+# The naive route first computes $p = \sigma(z) = 1/(1 + e^{-z})$ and then $\log p$. For a very
+# negative $z$, $e^{-z}$ overflows to inf, $p$ rounds to exactly 0 and $\log p$ is $-\infty$: one
+# such sample makes the whole loss infinite and its gradient nan. In float32, the type GPUs
+# train in, this happens already below $z \approx -88$. Written with the logit,
+# $\log\sigma(z) = -\text{softplus}(-z)$, it stays exact for every $z$.
+
+# %%
+FAR_LOGIT = -1000.0
+
+
 def naive_log_sigmoid(z, dtype=np.float64):
-    """log(1 / (1 + e^-z)) computed as written, in numpy. Overflows are expected here
-    (that is the point), so they are silenced instead of warned about."""
+    """log(1 / (1 + e^-z)) computed as written, in numpy; the overflow is the point, so it is silenced."""
     z = np.asarray(z, dtype=dtype)
     with np.errstate(over="ignore", divide="ignore"):
         return np.log(dtype(1) / (dtype(1) + np.exp(-z)))
@@ -200,68 +365,57 @@ def stable_log_sigmoid(z, dtype=np.float64):
     """log σ(z) = −(cross-entropy from the logit z with y = 1)."""
     z = mg.Tensor(np.asarray(z, dtype=dtype))
     with mg.no_grad():
-        return -losses.binary_cross_entropy_with_logits(z, np.ones(z.shape, dtype=dtype),
-                                                        reduction="none").data
+        return -losses.binary_cross_entropy_with_logits(z, np.ones(z.shape, dtype=dtype), reduction="none").data
 
 
-def part_why_logits(report, quick):
-    z = np.linspace(-1000, 0, 1001 if quick else 2001)
-    fig, ax = plt.subplots(figsize=(9, 5))
-    ax.plot(z, stable_log_sigmoid(z), color="C2", lw=5, alpha=0.5,
-            label="from the logit: −softplus(−z)")
-    breaks = {}
-    for dtype, color, name in [(np.float64, "C0", "float64"), (np.float32, "C3", "float32")]:
-        naive = naive_log_sigmoid(z, dtype)
-        finite = np.isfinite(naive)
-        breaks[name] = z[~finite].max()
-        ax.plot(z[finite], naive[finite], color=color, lw=1.5, label=f"naive log(σ(z)), {name}")
-        ax.axvline(breaks[name], color=color, ls=":", lw=1.5)
-        ax.annotate(f"{name}: −inf for z ≤ −{-breaks[name]:.0f}", xy=(breaks[name], -500),
-                    xytext=(breaks[name] - 330, -300 if name == "float64" else -150),
-                    color=color, arrowprops=dict(arrowstyle="->", color=color))
-    ax.set_xlabel("logit z")
-    ax.set_ylabel("log σ(z)")
-    ax.set_title("Naive log(σ(z)) falls off to −inf (curves end); the logit form stays exact")
-    ax.legend(loc="lower right")
-    fig.tight_layout()
-    report.save(fig, "why_logits")
+z_far = np.linspace(min(FAR_LOGIT, -1000.0), 0, 2001)
+breaks = {}
+fig, ax = plt.subplots(figsize=(10, 5))
+ax.plot(z_far, stable_log_sigmoid(z_far), color="C2", lw=5, alpha=0.5, label="from the logit: −softplus(−z)")
+for dtype, color, name in ((np.float64, "C0", "float64"), (np.float32, "C3", "float32")):
+    naive = naive_log_sigmoid(z_far, dtype)
+    finite = np.isfinite(naive)
+    breaks[name] = z_far[~finite].max()
+    ax.plot(z_far[finite], naive[finite], color=color, lw=1.5, label=f"naive log(σ(z)), {name} (drawn where finite)")
+    ax.axvline(breaks[name], color=color, ls=":", lw=1.5, label=f"{name}: −inf for z ≤ {breaks[name]:.0f}")
+ax.set_xlabel("logit z")
+ax.set_ylabel("log σ(z)")
+ax.set_title("Naive log(σ(z)) falls off to −inf where its curves end; the logit form stays exact")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+fig.tight_layout()
+show(fig, "why_logits")
 
-    naive, stable = naive_log_sigmoid(-1000.0), stable_log_sigmoid(-1000.0)
-    print(f"  log σ(−1000): naive {naive}, from the logit {stable}")
-    # log σ(z) = z − log(1 + e^z); e^−1000 is far below the spacing of floats near −1000,
-    # so the exact answer rounds to −1000.0
-    report.check("at z = −1000 the naive log(σ(z)) is −inf, the logit form gives −1000",
-                 naive == -np.inf and stable == -1000.0, f"naive {naive}, stable {stable}")
-    naive32, stable32 = naive_log_sigmoid(-100.0, np.float32), stable_log_sigmoid(-100.0, np.float32)
-    report.check("in float32 the naive form breaks already at z = −100; the logit form gives −100",
-                 naive32 == -np.inf and stable32 == -100.0, f"naive {naive32}, stable {stable32}")
-    z_far = mg.Tensor([-1000.0], requires_grad=True)
-    loss = losses.binary_cross_entropy_with_logits(z_far, [1.0])
-    loss.backward()
-    report.check("cross-entropy from the logit at z = −1000, y = 1: loss 1000 and gradient p − y = −1",
-                 loss.item() == 1000.0 and z_far.grad[0] == -1.0,
-                 f"loss {loss.item()}, gradient {z_far.grad[0]}")
+# %%
+naive, stable = naive_log_sigmoid(FAR_LOGIT), stable_log_sigmoid(FAR_LOGIT)
+claim("naive_breaks_logit_form_exact",
+      f"at z = {FAR_LOGIT:g} the naive log(σ(z)) is −inf, while the logit form is finite and equals z",
+      naive == -np.inf and np.isfinite(stable) and abs(stable - FAR_LOGIT) <= 1e-12 * abs(FAR_LOGIT),
+      f"naive {naive}, from the logit {stable}")
+naive32, stable32 = naive_log_sigmoid(-100.0, np.float32), stable_log_sigmoid(-100.0, np.float32)
+claim("float32_breaks_sooner", "in float32 the naive form breaks already at z = −100; the logit form gives −100",
+      naive32 == -np.inf and stable32 == -100.0, f"naive {naive32}, from the logit {stable32}")
+z_t = mg.Tensor([FAR_LOGIT], requires_grad=True)
+far_loss = losses.binary_cross_entropy_with_logits(z_t, [1.0])
+far_loss.backward()
+expected_grad = 0.5 * (1.0 + np.tanh(0.5 * FAR_LOGIT)) - 1.0
+claim("logit_gradient_stays_finite",
+      f"cross-entropy from the logit at z = {FAR_LOGIT:g}, y = 1: loss −log σ(z) and gradient p − y, both finite",
+      np.isfinite(far_loss.item()) and abs(far_loss.item() + stable) < 1e-9 and abs(z_t.grad[0] - expected_grad) < 1e-12,
+      f"loss {far_loss.item()}, gradient {z_t.grad[0]} (p − y = {expected_grad})")
 
+# %%
+finish()
 
-# %% Run every part.
-def main(quick=False):
-    report = Report("03_cross_entropy")
-    part_bce_vs_p(report, quick)
-    part_gradient(report, quick)
-    part_softmax(report, quick)
-    part_why_logits(report, quick)
-    return report
-
-
-# %% Try it
-# 1. In part 1, what does BCE charge for y = 1 at p = 1e-6? Predict it from −log p first.
-# 2. In part 2, try soft targets (y = 0.8). Where is the gradient zero now, and is the loss
-#    at that point zero?
-# 3. In part 3, put the third blob between the others: blobs(centers=((-2, 0), (2, 0), (0, 0))).
-#    Can a linear model still give the middle class a region? Then swap the model for
-#    mlp([2, 16, 3]) from lessons._common and compare the final accuracy.
-# 4. In part 4, find the z where naive log(1 − σ(z)) (the y = 0 term) breaks in float64.
-#    It is far closer to 0 than −709: why? (Hint: 1 − σ(z) rounds to 0 once σ(z) rounds to 1.)
-
-if __name__ == "__main__":
-    main()
+# %% [markdown]
+# ## Try it
+#
+# Predict before you run; then compare with [the answers](answers/03_cross_entropy.md).
+#
+# 1. Set `CONFIDENT_P = 1e-6` in part 1. What does cross-entropy charge — work it out from
+#    $-\log p$ first — and what does squared error charge?
+# 2. Set `CONSTANT_LOSS = "focal"` in part 3 (focal loss with γ = 2, lesson 05). Is the fitted
+#    constant probability still the observed frequency? Which way does it move?
+# 3. Set `RIVAL = "multiclass hinge"` in part 4 (lesson 04's loss). Its gradient does not fade
+#    on a confident mistake either: does cross-entropy still reach the target first?
+# 4. Set `INIT_SCALE = 0.1` in part 4: the start is still wrong, but hardly confident. Does
+#    cross-entropy still beat squared error on probabilities, and by how much?
