@@ -1,0 +1,53 @@
+"""Try-it answers and counterfactuals for lesson 10 (see lessons/answers/__init__.py)."""
+from lessons.answers import Counterfactual, Exercise
+
+EXERCISES = [
+    Exercise(
+        "A smaller Keras epsilon",
+        edit={"KERAS_EPSILON": 1e-15},
+        expect={"keras_is_minus_log_epsilon": False, "sweep_ours_is_clamped_log": True},
+        why="Clipping p to [ε, 1 − ε] caps the loss at about −log ε: 34.5 instead of 16.1, nearer ours (100) "
+            "but still a different price for the same confident mistake. And a surprise: the claim that the "
+            "cap is exactly −log ε now fails. Near 1 a float64 has a spacing of 1.1e-16, so 1 − 1e-15 is "
+            "stored as the nearest double and 1 − p comes out 1.1102e-15, not 1e-15: the loss is 34.53958 "
+            "against −log ε = 34.53878. On the p → 0 side (the sweep) ε is represented exactly and the "
+            "curve is still min(−log p, −log ε). Small epsilons near 1 are where float rounding bites."),
+    Exercise(
+        "Two classes",
+        edit={"CLASSES": 2},
+        expect={"smoothing_conventions_differ": True, "smoothing_relation": True, "ours_smoothing_is_eps_over_c": True},
+        why="With C = 2, ε/C = 0.05 and ε/(C − 1) = 0.1: the wrong class gets twice as much under the second "
+            "convention, so the gap between them is largest here (with C = 1000 they nearly agree). The "
+            "relation still converts one into the other: ε/(C−1) smoothing with ε equals ours with 2ε."),
+    Exercise(
+        "Adam with a large ε",
+        edit={"ADAM_EPS": 1.0},
+        expect={"adam_step_unchanged": False, "sgd_step_halved": True},
+        why="Adam's step is lr·m̂/(√v̂ + ε). With ε = 1e-8 the ε is nothing next to √v̂, the gradient's own "
+            "size cancels, and halving the loss changes nothing. With ε = 1 the denominator is mostly ε, Adam "
+            "behaves like SGD with a rescaled learning rate, and the ½ shrinks the step again. SGD is unchanged: "
+            "the ½ still halves its step exactly."),
+    Exercise(
+        "A small triplet margin",
+        edit={"TRIPLET_MARGIN": 0.2},
+        expect={"triplet_conventions_disagree_at_point": False, "triplet_relations": True},
+        why="At d(a,p) = 1, d(a,n) = 1.5 plain distances give max(0, 1 − 1.5 + 0.2) = 0 and squared ones "
+            "max(0, 1 − 2.25 + 0.2) = 0: both are done, so the point no longer separates the conventions. "
+            "Both lines move down (d_n = d_p + 0.2 and d_n² = d_p² + 0.2) and lie closer together, so on "
+            "random triplets the two conventions now disagree on fewer of them (5% instead of 22%)."),
+]
+
+COUNTERFACTUALS = [
+    Counterfactual({"KERAS_EPSILON": 1e-15}, fails=("keras_is_minus_log_epsilon",),
+                   reason="1 − 1e-15 rounds to another double: the cap is −log(1.11e-15), not −log ε"),
+    Counterfactual({"TORCH_LOG_FLOOR": -16.11809565095832}, fails=("ours_is_torch_clamp", "sweep_ours_is_clamped_log"),
+                   reason="a PyTorch clamping at log 1e-7 would cap at 16.1; ours still caps at 100"),
+    Counterfactual({"EPSILON": 1e-9}, fails=("smoothing_conventions_differ",),
+                   reason="with almost no smoothing both conventions are plain cross-entropy"),
+    Counterfactual({"ADAM_EPS": 1.0}, fails=("adam_step_unchanged",),
+                   reason="a large ε makes Adam SGD-like: the ½ shrinks its step"),
+    Counterfactual({"NAIVE_LABELS": (1.0, -1.0)}, fails=("naive_ignores_class0", "naive_misclassifies_b"),
+                   reason="given ±1 labels the naive hinge is the hinge: class 0 pushes and B is separated"),
+    Counterfactual({"TRIPLET_MARGIN": 0.2}, fails=("triplet_conventions_disagree_at_point",),
+                   reason="with m = 0.2 both conventions have zero loss at the green point"),
+]
