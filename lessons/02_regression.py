@@ -308,7 +308,8 @@ ax.plot(grid, nll_line[0, 0] * grid + nll_line[0, 1], color="black", ls="--", lw
         label=f"{LINE_LIKELIHOOD} NLL, trained")
 ax.set_xlabel("x")
 ax.set_ylabel("y")
-ax.set_title(f"The {LINE_LIKELIHOOD}-NLL line against least squares")
+lands = np.max(np.abs(nll_line[0] - least_squares[0])) < 1e-3
+ax.set_title(f"The {LINE_LIKELIHOOD}-NLL line " + ("lands on" if lands else "misses") + " the least-squares line")
 ax.legend(loc="upper left", fontsize=8)
 ax = axes[1]
 ax.hist(values, bins=40, color="0.7")
