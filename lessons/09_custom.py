@@ -1,348 +1,580 @@
-"""Custom losses: weighted combinations, a curriculum, reconstruction, perceptual and adversarial losses.
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
 
-The lecture's last part says that a custom loss is designed, not found: match it to the
-task, keep it differentiable, watch its gradient, balance the objectives. Every loss
-here is a few lines on top of the library (`losses/custom.py`), and minigrad
-differentiates the result. Six parts: one model trained on two tasks with a weighted
-sum whose weight moves it along a trade-off; a curriculum that moves the weight from easy
-to hard samples; a tiny autoencoder trained on its reconstruction loss; a perceptual
-loss that compares signals through a fixed feature map; a tiny GAN whose generator
-learns a 1-D mixture of two Gaussians from a discriminator's verdicts; and log-cosh,
-added to the library the way you would add your own, drawn with the same figures as
-every other loss.
+# %% [markdown]
+# # 09 — Custom losses: combine, penalise, schedule
+#
+# The lecture's last part says a custom loss is *designed*: match it to the task, keep it
+# differentiable, watch its gradient, balance the objectives. Its three techniques are
+# **weighted combinations**, **task-specific penalties** and **curriculum learning**; its
+# examples are the **reconstruction**, **perceptual** and **adversarial** losses. Each one
+# below is a few lines on top of the library (`losses/custom.py`), and minigrad
+# differentiates the result: a loss is a tensor, so losses combine with ordinary arithmetic.
+#
+# The last section adds a loss of its own, log-cosh, and draws it with the same figure as
+# every other loss.
+#
+# Run the cells in order. Each figure appears under the cell that draws it, and each
+# `claim(...)` prints **holds** or **FAILS** with the numbers that decide it. Claims about a
+# training outcome are checked on every data seed in `SEEDS`.
 
-Run it with `python -m lessons 09` (or `python -m lessons.09_custom`). To step through
-it, open this file in VS Code or Jupyter: each `# %%` cell defines one part, and the
-last cell runs main().
-"""
+# %%
 import matplotlib.pyplot as plt
 import numpy as np
 
 import losses
 import minigrad as mg
-from lessons import explore
-from lessons._common import Report, derivatives, fit, mlp, rng, two_moons
+from lessons.helpers import (
+    SEEDS,
+    claim,
+    derivatives,
+    finish,
+    fit,
+    line_with_outliers,
+    loss_gradient_curvature,
+    mlp,
+    pick,
+    rng,
+    show,
+    start,
+    two_moons,
+)
 
-FIGURES = ["weighted_tradeoff", "curriculum", "autoencoder", "perceptual", "gan",
-           "log_cosh_curves", "log_cosh_convergence"]
+lesson = start("09_custom")
+
+# %% [markdown]
+# ## 1. A weighted combination: one model, two tasks, one weight
+#
+# A single weight vector $w \in \mathbb{R}^2$ serves two tasks on the same points: its output
+# $w^\top x$ must predict a real value (regression, MSE) **and** separate two classes (a logit,
+# BCE). The value rises along the direction $(1, 0)$, the classes split along a direction
+# `ANGLE_DEGREES` away, so no single $w$ is best for both. The combined loss
+#
+# $$L_\lambda(w) = \lambda\,\frac{\text{MSE}(w)}{s} + (1-\lambda)\,\text{BCE}(w)
+#   \qquad\text{— in code: } \texttt{losses.weighted\_sum([mse / s, bce], [λ, 1 − λ])}$$
+#
+# is convex in $w$, so for each $\lambda$ training finds one compromise, and $\lambda$ slides
+# it from one task's optimum to the other's. $s$ (`MSE_SCALE`) divides the regression loss
+# by a typical size before weighting; it starts at 1, no rescaling.
+#
+# We train one $w$ per $\lambda$, all at once: row $k$ of `W` only ever meets $\lambda_k$, so
+# the rows never mix and this is 13 separate trainings done in one pass.
+
+# %%
+ANGLE_DEGREES = 60.0        # Try it 1: 0.0
+LABEL_NOISE = 0.5           # how much the two classes overlap
+MSE_SCALE = 1.0             # Try it 2: 30.0
+LAMBDAS = np.linspace(0.02, 0.98, 13)
+TWO_TASK_STEPS = pick(300, 150)
 
 
-# %% Part 1 — a weighted combination: one model, two tasks, one weight.
-# A single weight vector w serves two tasks on the same points: its output w·x must
-# predict a real value (a regression, MSE) AND separate two classes (a logit, BCE).
-# The value rises along one direction, the classes split along another, 60° away, so no
-# w is best for both. The loss λ·MSE + (1 − λ)·BCE is convex in w: for each λ training
-# finds the one best compromise, and λ slides it from one task's optimum to the other's.
-# Notice where the slide happens: mostly below λ = 0.2. The MSE here is several times
-# larger than the BCE, so an "even" λ = 0.5 already favours regression — weights only
-# balance objectives once you know each loss's scale (the "well-scaled" line of check).
-ANGLE = np.deg2rad(60.0)
-
-
-def two_task_data(n):
-    r = rng(1)
+def two_task_data(seed, n=300):
+    """x ~ N(0, I); value = 2 x₁ + noise; label = 1 where x leans toward ANGLE_DEGREES (with overlap)."""
+    r = rng(seed)
     X = r.standard_normal((n, 2))
-    value = 2.0 * X[:, 0] + 0.3 * r.standard_normal(n)              # rises along (1, 0)
-    split = X @ np.array([np.cos(ANGLE), np.sin(ANGLE)])              # classes split along 60°
-    label = ((split + 0.5 * r.standard_normal(n)) > 0).astype(float)  # with some overlap
+    value = 2.0 * X[:, 0] + 0.3 * r.standard_normal(n)
+    angle = np.deg2rad(ANGLE_DEGREES)
+    split = X @ np.array([np.cos(angle), np.sin(angle)])
+    label = (split + LABEL_NOISE * r.standard_normal(n) > 0).astype(float)
     return X, value, label
 
 
-def train_two_tasks(X, value, label, lam, steps):
-    w = mg.Tensor(np.zeros(2), requires_grad=True)
-
-    def loss():
-        out = X @ w
-        return losses.weighted_sum([losses.mse(out, value),
-                                    losses.binary_cross_entropy_with_logits(out, label)], [lam, 1 - lam])
-    fit([w], loss, steps, lr=0.05)
+def train_every_lambda(X, value, label):
+    """Row k of W minimises λₖ·MSE/MSE_SCALE + (1 − λₖ)·BCE; returns W and each task's loss per row."""
+    W = mg.Tensor(np.zeros((len(LAMBDAS), 2)), requires_grad=True)
+    values = np.broadcast_to(value, (len(LAMBDAS), len(value)))
+    labels = np.broadcast_to(label, (len(LAMBDAS), len(label)))
+    def task_losses():
+        out = W @ X.T                                   # (λ, n): row k is the output of w_k
+        return (losses.mse(out, values, reduction="none").mean(axis=1),
+                losses.binary_cross_entropy_with_logits(out, labels, reduction="none").mean(axis=1))
+    def combined():
+        mse, bce = task_losses()
+        return (LAMBDAS * mse / MSE_SCALE + (1 - LAMBDAS) * bce).sum()
+    fit([W], combined, TWO_TASK_STEPS, lr=0.1)
     with mg.no_grad():
-        out = X @ w
-        return (losses.mse(out, value).item(),
-                losses.binary_cross_entropy_with_logits(out, label).item(), w.data.copy())
+        mse, bce = task_losses()
+    return W.data.copy(), mse.data, bce.data
 
 
-def part_weighted(report, quick):
-    X, value, label = two_task_data(150 if quick else 300)
-    lams = [0.02, 0.1, 0.3, 0.5, 0.7, 0.9, 0.98] if quick else list(np.linspace(0.02, 0.98, 13))
-    runs = [train_two_tasks(X, value, label, lam, 600 if quick else 1000) for lam in lams]
-    mse_after = np.array([m for m, _, _ in runs])
-    bce_after = np.array([b for _, b, _ in runs])
-    angle = np.degrees([np.arctan2(w[1], w[0]) for _, _, w in runs])
+two_task = {seed: train_every_lambda(*two_task_data(seed)) for seed in SEEDS}
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
-    left.plot(lams, mse_after, "o-", lw=2, label="regression task: MSE")
-    left.plot(lams, bce_after, "s-", lw=2, label="classification task: BCE")
-    twin = left.twinx()
-    twin.plot(lams, angle, ":", color="0.4", lw=1.5, label="direction of w (right axis)")
-    twin.set_ylabel("direction of w (degrees)")
-    twin.grid(False)
-    left.set_xlabel("weight λ on the regression loss  (loss = λ·MSE + (1 − λ)·BCE)")
-    left.set_ylabel("each task's own loss after training")
-    left.set_title("Raising λ turns w toward the regression task", fontsize=10)
-    lines = left.get_legend_handles_labels()
-    extra = twin.get_legend_handles_labels()
-    left.legend(lines[0] + extra[0], lines[1] + extra[1], loc="upper center", fontsize=8)
-    right.plot(bce_after, mse_after, "o-", color="0.4")
-    for lam, b, m in zip(lams, bce_after, mse_after):
-        if lam in (lams[0], lams[len(lams) // 2], lams[-1]):
-            right.annotate(f"λ={lam:.2g}", (b, m), textcoords="offset points", xytext=(6, 4), fontsize=9)
-    right.set_xlabel("classification loss (BCE)")
-    right.set_ylabel("regression loss (MSE)")
-    right.set_title("The trade-off curve: lowering one loss raises the other", fontsize=10)
-    fig.tight_layout()
-    report.save(fig, "weighted_tradeoff")
+# %%
+fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.4))
+W0, mse0, bce0 = two_task[SEEDS[0]]
+left.plot(LAMBDAS, mse0, "o-", lw=2, color="C0", label="regression task: its MSE")
+left.plot(LAMBDAS, bce0, "s-", lw=2, color="C3", label="classification task: its BCE")
+left.axvline(0.5, color="0.5", ls=":", lw=1.5, label="even weight λ = 0.5")
+left.set_yscale("log")
+left.set_xlabel("weight λ on the regression loss")
+left.set_ylabel(f"each task's own loss after training (seed {SEEDS[0]})")
+left.set_title("Raising λ lowers the MSE and raises the BCE;\nmost of the slide happens below λ = 0.5", fontsize=10)
+left.legend(loc="upper right", fontsize=8)
+for seed, (_, mse, bce) in two_task.items():
+    right.plot(bce, mse, "o-", ms=4, lw=1.2, label=f"seed {seed}")
+for k, offset in ((0, (8, -4)), (len(LAMBDAS) // 2, (-40, -16)), (len(LAMBDAS) - 1, (-40, -16))):
+    right.annotate(f"λ={LAMBDAS[k]:.2g}", (bce0[k], mse0[k]), textcoords="offset points", xytext=offset, fontsize=9,
+                   arrowprops=dict(arrowstyle="-", color="0.5", lw=0.8))
+right.set_yscale("log")
+right.set_xlabel("classification loss (BCE)")
+right.set_ylabel("regression loss (MSE)")
+right.set_title("The trade-off curve: each λ picks one point;\nlowering one loss raises the other", fontsize=10)
+right.legend(title="data seed (one dot per λ)", loc="upper right", fontsize=8)
+fig.tight_layout()
+show(fig, "weighted_tradeoff")
 
-    # at the exact optimum of a convex weighted sum, MSE can only fall and BCE only rise as λ
-    # grows; 1e-4 allows for training stopping a hair short of the optimum
-    report.check("each step up in λ lowers the regression loss",
-                 np.all(np.diff(mse_after) < 1e-4),
-                 f"MSE {mse_after[0]:.3f} at λ = {lams[0]:.2g} → {mse_after[-1]:.3f} at λ = {lams[-1]:.2g}")
-    report.check("... and raises the classification loss: one w cannot serve both",
-                 np.all(np.diff(bce_after) > -1e-4),
-                 f"BCE {bce_after[0]:.3f} → {bce_after[-1]:.3f}")
-    report.check("w turns from near the classes' direction (60°) to the value's (0°)",
-                 angle[0] > 40 and angle[-1] < 10 and np.all(np.diff(angle) < 1e-3),
-                 f"direction {angle[0]:.0f}° → {angle[-1]:.0f}°")
+# %% [markdown]
+# The trade-off as numbers: going from the smallest to the largest $\lambda$, the regression
+# loss must fall and the classification loss must rise — each by more than 2%, or there was
+# no real conflict to trade. Then the balance: at the "even" weight $\lambda = \tfrac12$, how
+# much of its own range has each task given up? Notice that MSE is a far larger (and more
+# sharply curved) loss than BCE here, so an even weight is not an even compromise: weights
+# balance objectives only once each loss is brought to a comparable scale.
+
+# %%
+rows = []
+for seed, (_, mse, bce) in two_task.items():
+    rows.append((seed, mse[0], mse[-1], bce[0], bce[-1], np.all(np.diff(mse) < 1e-4), np.all(np.diff(bce) > -1e-4)))
+claim("tradeoff", f"raising λ from {LAMBDAS[0]:.2g} to {LAMBDAS[-1]:.2g} lowers the MSE and raises the BCE, "
+      "each by more than 2%, step by step: one w cannot serve both",
+      all(m1 < 0.98 * m0 and b1 > 1.02 * b0 and down and up for _, m0, m1, b0, b1, down, up in rows),
+      "; ".join(f"seed {s}: MSE {m0:.3f} → {m1:.3f}, BCE {b0:.3f} → {b1:.3f}" for s, m0, m1, b0, b1, _, _ in rows))
+
+half = int(np.argmin(np.abs(LAMBDAS - 0.5)))
+given_up = {}
+for seed, (_, mse, bce) in two_task.items():
+    # the share of each task's range (its best λ to its worst λ) it has lost at λ = 0.5
+    given_up[seed] = ((mse[half] - mse[-1]) / (mse[0] - mse[-1]), (bce[half] - bce[0]) / (bce[-1] - bce[0]))
+claim("even_weight_favours_regression",
+      f"at λ = 0.5 (MSE divided by {MSE_SCALE:g}) the regression task keeps more of its best than classification",
+      all(m < b for m, b in given_up.values()),
+      "; ".join(f"seed {s}: MSE gave up {m:.0%} of its range, BCE {b:.0%}" for s, (m, b) in given_up.items()))
+
+# %% [markdown]
+# ## 2. A task-specific penalty: "the output must rise with the input"
+#
+# Often the task says something the data alone does not enforce. Here: a dose–response curve
+# that must be **monotone** (more dose, never less response). We fit a degree-7 polynomial to
+# 15 noisy points; between and beyond the points it is free to wiggle down. A penalty on
+# every drop between neighbouring grid points $g_1 < g_2 < \dots$ says exactly what the task
+# wants:
+#
+# $$L = \text{MSE} + \mu \sum_j \max\bigl(0,\; f(g_j) - f(g_{j+1})\bigr)^2$$
+#
+# It is zero for any rising curve, and its gradient pushes only where the curve falls.
+# The measure of the violated constraint is the total drop $\sum_j \max(0, f(g_j) - f(g_{j+1}))$.
+
+# %%
+MONOTONE_WEIGHT = 10.0      # μ (0: no penalty)
+DEGREE = 7
+PENALTY_STEPS = pick(200, 150)
+grid = np.linspace(-1, 1, 41)
 
 
-# %% Part 2 — a curriculum: easy samples first, hard ones last.
-# Each sample gets a difficulty d in [0, 1] (here: how badly a straight line classifies
-# it, scaled to [0, 1]), and the weight w(d, t) = (1 − t)(1 − d) + t·d moves from the
-# easy samples (t = 0) to the hard ones (t = 1) as training progresses. Look at the
-# left panel for the weights, and at the right one: the curriculum learns the easy
-# samples first (solid blue below dotted blue early on), the hard ones follow as their
-# weight grows — and at the very end, where the easiest samples weigh nothing, it lets
-# them slip. Real schedules usually stop at uniform weights (t = ½) for that reason.
+def dose_response(x):
+    return np.tanh(2.5 * x)
+
+
+def features(x):
+    """Legendre polynomials P₀ … P_DEGREE at x: well scaled on [-1, 1]."""
+    return np.polynomial.legendre.legvander(x, DEGREE)
+
+
+def total_drop(curve):
+    """The violated constraint: how far the curve falls, summed over neighbouring grid points."""
+    return np.maximum(curve[..., :-1] - curve[..., 1:], 0).sum(axis=-1)
+
+
+def fit_with_and_without_penalty(seed, n=15, noise=0.15):
+    """Row 0: plain MSE; row 1: MSE + μ·(drops)². Returns the data and both curves on the grid."""
+    r = rng(seed)
+    x = np.sort(r.uniform(-1, 1, n))
+    y = dose_response(x) + noise * r.standard_normal(n)
+    coef = mg.Tensor(np.zeros((2, DEGREE + 1)), requires_grad=True)
+    weights = np.array([0.0, MONOTONE_WEIGHT])
+    def loss():
+        at_data, on_grid = coef @ features(x).T, coef @ features(grid).T
+        drops = (on_grid[:, :-1] - on_grid[:, 1:]).relu()
+        return (((at_data - y) ** 2).mean(axis=1) + weights * (drops ** 2).sum(axis=1)).sum()
+    fit([coef], loss, PENALTY_STEPS, lr=0.1)
+    return x, y, coef.data @ features(grid).T
+
+
+penalised = {seed: fit_with_and_without_penalty(seed) for seed in SEEDS}
+
+# %%
+FIGURE_SEED = 1             # a seed in SEEDS in both modes
+x, y, curves = penalised[FIGURE_SEED]
+fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.4), gridspec_kw={"width_ratios": [3, 2]})
+left.plot(grid, dose_response(grid), color="black", lw=6, alpha=0.25, label="true curve tanh(2.5 x)")
+left.scatter(x, y, color="0.3", s=18, zorder=3, label="15 noisy measurements")
+left.plot(grid, curves[0], color="C3", lw=2, label=f"MSE only: total drop {total_drop(curves[0]):.2f}")
+left.plot(grid, curves[1], color="C0", lw=2, ls="--",
+          label=f"MSE + {MONOTONE_WEIGHT:g}·(drops)²: total drop {total_drop(curves[1]):.3f}")
+left.set_xlabel("dose x")
+left.set_ylabel("response")
+left.set_ylim(-2.2, 2.2)
+left.set_title(f"Seed {FIGURE_SEED}: the plain fit dips where no point holds it;\nthe penalty keeps it rising", fontsize=10)
+left.legend(loc="lower right", fontsize=8)
+seeds = list(penalised)
+drops = np.array([total_drop(penalised[s][2]) for s in seeds])        # (seeds, 2)
+positions = np.arange(len(seeds))
+right.bar(positions - 0.2, drops[:, 0], width=0.4, color="C3", label="MSE only")
+right.bar(positions + 0.2, drops[:, 1], width=0.4, color="C0", label=f"with the penalty, μ = {MONOTONE_WEIGHT:g}")
+right.set_yscale("log")
+right.set_xticks(positions, [f"seed {s}" for s in seeds])
+right.set_ylabel("total drop of the fitted curve (log scale)")
+right.set_title("The violated constraint, per data seed", fontsize=10)
+right.legend(loc="upper left", bbox_to_anchor=(0, -0.12), fontsize=8, ncol=2)
+fig.tight_layout()
+show(fig, "task_penalty")
+
+# %% [markdown]
+# Two claims: the penalty removes the violation it names, and — because the constraint is
+# true of the real curve — the constrained fit also lands nearer the truth than the plain one.
+
+# %%
+truth = dose_response(grid)
+rms_to_truth = {s: np.sqrt(np.mean((c - truth) ** 2, axis=1)) for s, (_, _, c) in penalised.items()}
+claim("penalty_removes_drops", f"with the monotonicity penalty (μ = {MONOTONE_WEIGHT:g}) the fit falls less "
+      "than the plain MSE fit, on every seed",
+      all(d[1] < d[0] for d in drops),
+      "; ".join(f"seed {s}: total drop {d[0]:.3f} → {d[1]:.4f}" for s, d in zip(seeds, drops)))
+claim("penalty_nearer_truth", "the penalised fit also lies nearer the true curve than the plain fit",
+      all(r[1] < r[0] for r in rms_to_truth.values()),
+      "; ".join(f"seed {s}: RMS gap {r[0]:.3f} vs {r[1]:.3f}" for s, r in rms_to_truth.items()))
+
+# %% [markdown]
+# ## 3. A curriculum: easy samples first, then all of them
+#
+# Bengio et al. (2009) train on easy examples first and then switch to the full set. The
+# library's `losses.curriculum_weights(d, t)` gives sample $i$ of difficulty $d_i \in [0, 1]$
+# the weight
+#
+# $$w_i(t) = (1 - t)(1 - d_i) + t\,d_i ,$$
+#
+# which is $1 - d_i$ at $t = 0$ (easy samples count, the hardest not at all) and $\tfrac12$ for
+# every sample at $t = \tfrac12$. So Bengio's schedule is the progress
+# $t(\text{step}) = \tfrac12 \min(1, \text{step} / \text{switch})$: easy first, uniform from the
+# switch on. (Letting $t$ run on to 1 would end on the hard samples only — `FINAL_PROGRESS`.)
+# The loss is $\sum_i w_i L_i / \sum_i w_i$.
+#
+# Difficulty: the rank of each sample's loss under a straight boundary (a logistic
+# regression), scaled to $[0, 1]$. The model: a small MLP on two moons, compared with the
+# same model trained with uniform weights, judged on 300 held-out points, on every seed.
+
+# %%
+SWITCH_FRACTION = 0.25      # Try it 3: 0.01   (where "easy first" ends, as a fraction of training)
+FINAL_PROGRESS = 0.5        # 0.5: then all samples equally (Bengio et al.); 1.0: then hard samples only
+HARD_FIRST = False          # Try it 4: True   (the reverse order, hardest samples first)
+CURRICULUM_STEPS = pick(400, 200)
+N_TRAIN = pick(200, 120)
+switch_step = max(1, int(SWITCH_FRACTION * CURRICULUM_STEPS))
+
+
 def difficulty_of(X, y):
-    """Per-sample loss of a logistic regression (a straight boundary), scaled to [0, 1]."""
+    """Each sample's rank under a straight boundary's cross-entropy, scaled to [0, 1] (0 easiest)."""
     w, b = mg.Tensor(np.zeros(2), requires_grad=True), mg.Tensor(0.0, requires_grad=True)
     fit([w, b], lambda: losses.binary_cross_entropy_with_logits(X @ w + b, y), 300, lr=0.1)
     with mg.no_grad():
         per_sample = losses.binary_cross_entropy_with_logits(X @ w + b, y, reduction="none").data
-    return per_sample / per_sample.max()
+    return np.argsort(np.argsort(per_sample)) / (len(y) - 1)
 
 
-def train_with_schedule(X, y, difficulty, steps, curriculum):
+def progress_at(step):
+    """Bengio's schedule: from 0 to FINAL_PROGRESS by the switch, then constant."""
+    return FINAL_PROGRESS * min(1.0, step / switch_step)
+
+
+def train_classifier(X, y, difficulty, X_test, y_test, curriculum):
+    """An MLP on (X, y); returns its held-out loss and accuracy after every step."""
     model = mlp([2, 16, 1], seed=5)
-    easy, hard = difficulty < np.median(difficulty), difficulty >= np.median(difficulty)
-    history = {"easy": [], "hard": [], "mean difficulty": []}
-    step = [0]
-
+    held_out = {"loss": [], "accuracy": []}
+    done = [0]                                          # steps taken so far
     def loss():
         per_sample = losses.binary_cross_entropy_with_logits(model(X).reshape(-1), y, reduction="none")
         if not curriculum:
             return per_sample.mean()
-        weight = losses.curriculum_weights(difficulty, progress=step[0] / (steps - 1))
-        history["mean difficulty"].append(float((weight.data * difficulty).sum() / weight.data.sum()))
+        weight = losses.curriculum_weights(difficulty, progress=progress_at(done[0]))
         return (weight * per_sample).sum() / weight.sum()
-
-    def record(_):
-        step[0] += 1
+    def record(step):
+        done[0] = step + 1
         with mg.no_grad():
-            per_sample = losses.binary_cross_entropy_with_logits(model(X).reshape(-1), y, reduction="none").data
-        history["easy"].append(per_sample[easy].mean())
-        history["hard"].append(per_sample[hard].mean())
-    fit(model.parameters(), loss, steps, lr=0.02, on_step=record)
-    return {k: np.array(v) for k, v in history.items()}
+            logits = model(X_test).reshape(-1)
+            held_out["loss"].append(losses.binary_cross_entropy_with_logits(logits, y_test).item())
+        held_out["accuracy"].append(np.mean((logits.data > 0) == y_test))
+    fit(model.parameters(), loss, CURRICULUM_STEPS, lr=0.05, on_step=record)
+    return {k: np.array(v) for k, v in held_out.items()}
 
 
-def part_curriculum(report, quick):
-    X, y = two_moons(n=120 if quick else 200, noise=0.15, seed=2)
-    difficulty = difficulty_of(X, y)
-    steps = 200 if quick else 500
-    runs = {name: train_with_schedule(X, y, difficulty, steps, curriculum=name == "curriculum")
-            for name in ("curriculum", "uniform")}
+curriculum_runs = {}
+for seed in SEEDS:
+    X, y = two_moons(n=N_TRAIN, noise=0.15, seed=seed)
+    X_test, y_test = two_moons(n=300, noise=0.15, seed=100 + seed)
+    difficulty = 1 - difficulty_of(X, y) if HARD_FIRST else difficulty_of(X, y)
+    curriculum_runs[seed] = {name: train_classifier(X, y, difficulty, X_test, y_test, curriculum=name == "curriculum")
+                             for name in ("curriculum", "uniform")}
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
-    d = np.linspace(0, 1, 50)
-    for t in (0.0, 0.25, 0.5, 0.75, 1.0):
-        left.plot(d, losses.curriculum_weights(d, progress=t).data, lw=2, label=f"t = {t:g}")
-    left.set_xlabel("sample difficulty d (0 easiest, 1 hardest)")
-    left.set_ylabel("weight w(d, t) = (1 − t)(1 − d) + t·d")
-    left.set_title("The weight moves from easy to hard samples as training goes on", fontsize=10)
-    left.legend(title="training progress")
-    steps_axis = np.arange(1, steps + 1)
-    for name, style in (("curriculum", "-"), ("uniform", ":")):
-        right.plot(steps_axis, runs[name]["easy"], style, color="C0", lw=2, label=f"{name}: easy half")
-        right.plot(steps_axis, runs[name]["hard"], style, color="C3", lw=2, label=f"{name}: hard half")
-    right.axvline(steps // 4, color="0.5", lw=1)
-    right.set_yscale("log")
-    right.set_xlabel("training step (Adam, full batch)")
-    right.set_ylabel("mean cross-entropy of the half")
-    right.set_title("Curriculum: the easy half is fitted first, and let slip at the end", fontsize=10)
-    right.legend(fontsize=8)
-    fig.tight_layout()
-    report.save(fig, "curriculum")
-
-    mean_d = runs["curriculum"]["mean difficulty"]
-    report.check("the weighted mean difficulty rises through training, from below the plain "
-                 "average to above it",
-                 np.all(np.diff(mean_d) >= -1e-12) and mean_d[0] < difficulty.mean() < mean_d[-1],
-                 f"from {mean_d[0]:.2f} to {mean_d[-1]:.2f}; plain average {difficulty.mean():.2f}")
-    quarter = steps // 4
-    c, u = runs["curriculum"], runs["uniform"]
-    report.check("a quarter into training, the curriculum has fitted the easy half better than uniform weights",
-                 c["easy"][quarter] < u["easy"][quarter],
-                 f"easy-half loss {c['easy'][quarter]:.3f} vs {u['easy'][quarter]:.3f}")
-    report.check("by the end, the curriculum's hard-half loss has fallen below its value at that point",
-                 c["hard"][-1] < c["hard"][quarter],
-                 f"hard-half loss {c['hard'][quarter]:.3f} → {c['hard'][-1]:.3f}")
-    report.check("at t = 1 the easiest samples weigh 0: the curriculum ends with a worse easy half than uniform",
-                 c["easy"][-1] > u["easy"][-1], f"easy-half loss {c['easy'][-1]:.4f} vs {u['easy'][-1]:.4f}")
+# %%
+ACCURACY_MARK = 0.95
 
 
-# %% Part 3 — a reconstruction loss: a tiny autoencoder.
-# Points on a curved arc in 2-D; the autoencoder squeezes each through ONE number (the
-# code) and rebuilds it. Its loss is the reconstruction loss ||x̂ − x||². A straight
-# line (the best 1-D linear code, PCA) cannot follow the arc; the autoencoder can.
-def arc(n, seed=0):
-    t = np.sort(rng(seed).uniform(-1.0, 1.0, n))
-    return np.stack([t, 1.2 * t ** 2 - 0.4], axis=1) + 0.02 * rng(seed + 1).standard_normal((n, 2)), t
+def steps_to(accuracy):
+    """The first step at which the held-out accuracy reaches ACCURACY_MARK (the step count if never)."""
+    reached = np.flatnonzero(accuracy >= ACCURACY_MARK)
+    return reached[0] + 1 if reached.size else len(accuracy)
 
 
-def part_autoencoder(report, quick):
-    X, t = arc(80 if quick else 150)
+fig, (left, right, third) = plt.subplots(1, 3, figsize=(15, 4.4), gridspec_kw={"width_ratios": [4, 4, 3]})
+steps_axis = np.arange(CURRICULUM_STEPS)
+for d in (0.0, 0.25, 0.5, 0.75, 1.0):
+    weight = [losses.curriculum_weights([d], progress=progress_at(s)).data[0] for s in steps_axis]
+    left.plot(steps_axis, weight, lw=2, label=f"d = {d:g}")
+left.axvline(switch_step, color="0.4", ls=":", lw=1.5, label=f"switch, step {switch_step}")
+left.set_ylim(-0.05, 1.3)
+left.set_xlabel("training step")
+left.set_ylabel("weight w(d, t(step)) of a sample")
+end_text = "all samples weigh ½" if FINAL_PROGRESS == 0.5 else f"the weights end at t = {FINAL_PROGRESS:g}"
+order_text = "hard samples first" if HARD_FIRST else "easy samples first"
+left.set_title(f"The schedule: {order_text}, then {end_text}", fontsize=10)
+left.legend(title="1 − difficulty (HARD_FIRST)" if HARD_FIRST else "difficulty d", loc="upper right", ncol=3, fontsize=8)
+run = curriculum_runs[SEEDS[0]]
+right.plot(steps_axis + 1, run["uniform"]["loss"], color="0.3", lw=2, label="uniform weights")
+right.plot(steps_axis + 1, run["curriculum"]["loss"], color="C1", lw=2, ls="--", label="curriculum")
+right.axvline(switch_step, color="0.4", ls=":", lw=1.5, label=f"switch, step {switch_step}")
+right.set_yscale("log")
+right.set_xlabel("training step (Adam, full batch)")
+right.set_ylabel(f"held-out cross-entropy (seed {SEEDS[0]})")
+right.set_title("Held-out loss: the two runs end close together", fontsize=10)
+right.legend(loc="upper right", fontsize=8)
+seeds = list(curriculum_runs)
+positions = np.arange(len(seeds))
+for offset, name, color in ((-0.2, "uniform", "0.3"), (0.2, "curriculum", "C1")):
+    third.bar(positions + offset, [steps_to(curriculum_runs[s][name]["accuracy"]) for s in seeds], width=0.4,
+              color=color, label=name)
+third.set_xticks(positions, [f"seed {s}" for s in seeds])
+third.set_ylabel(f"steps until held-out accuracy ≥ {ACCURACY_MARK:.0%}")
+third.set_title("Which run gets there first, per seed", fontsize=10)
+third.legend(loc="upper left", bbox_to_anchor=(0, -0.1), ncol=2, fontsize=8)
+fig.tight_layout()
+show(fig, "curriculum")
+
+# %% [markdown]
+# The verdict, on every seed. At the end the curriculum **does not finish better** than uniform
+# weighting on this toy problem: the two end level (within one point of held-out accuracy), and
+# the held-out loss is a little lower on some seeds and a little higher on others — read the
+# numbers. Early on it is ahead: it reaches 95% held-out accuracy sooner on every seed here.
+# How far does that go? We ran seeds 0–7 once (not part of this notebook): in the full run the
+# curriculum got there sooner on 6 of 8 seeds (on seeds 6 and 7 it was 3–6 steps later), in the
+# quick run on 8 of 8. And before you credit the *easy-first* order for the head start, try
+# `HARD_FIRST = True` (Try it 4).
+
+# %%
+verdict = []
+for seed, run in curriculum_runs.items():
+    c, u = run["curriculum"], run["uniform"]
+    verdict.append((seed, c["accuracy"][-1], u["accuracy"][-1], c["loss"][-1], u["loss"][-1],
+                    c["loss"][switch_step - 1], u["loss"][switch_step - 1]))
+claim("curriculum_level_with_uniform",
+      "the curriculum ends level with uniform weighting: held-out accuracy within 1 point on every seed",
+      all(abs(ca - ua) <= 0.01 for _, ca, ua, *_ in verdict),
+      "; ".join(f"seed {s}: accuracy {ca:.1%} vs {ua:.1%}, loss {cl:.3f} vs {ul:.3f} "
+                f"(at the switch {cs:.3f} vs {us:.3f})" for s, ca, ua, cl, ul, cs, us in verdict))
+first = {s: (steps_to(run["curriculum"]["accuracy"]), steps_to(run["uniform"]["accuracy"]))
+         for s, run in curriculum_runs.items()}
+claim("curriculum_ahead_early", f"the curriculum reaches {ACCURACY_MARK:.0%} held-out accuracy sooner than uniform "
+      "weighting, on every seed here",
+      all(c < u for c, u in first.values()),
+      "; ".join(f"seed {s}: step {c} vs {u}" for s, (c, u) in first.items()))
+
+# %% [markdown]
+# ## 4. A reconstruction loss: a tiny autoencoder
+#
+# Points on a curved arc in 2-D. The autoencoder squeezes each point through **one** number
+# (the code) and rebuilds it; its loss is the reconstruction loss
+# $L = \frac1n\sum_i \lVert \hat x_i - x_i \rVert^2$ (`losses.reconstruction`). The best
+# *linear* one-number code is PCA's first component, a straight line: it cannot follow the
+# arc. The autoencoder can.
+
+# %%
+ARC_CURVATURE = 1.2         # x₂ = curvature · x₁² (0: a straight line)
+AUTOENCODER_STEPS = pick(300, 150)
+
+
+def arc(seed, n=100):
+    r = rng(seed)
+    t = np.sort(r.uniform(-1.0, 1.0, n))
+    return np.stack([t, ARC_CURVATURE * (t ** 2 - 1 / 3)], axis=1) + 0.02 * r.standard_normal((n, 2)), t
+
+
+def train_autoencoder(X):
     encoder, decoder = mlp([2, 16, 1], seed=6), mlp([1, 16, 2], seed=7)
-    params = encoder.parameters() + decoder.parameters()
-    steps = 400 if quick else 1200
-    history = fit(params, lambda: losses.reconstruction(decoder(encoder(X)), X), steps, lr=0.01)
+    history = fit(encoder.parameters() + decoder.parameters(),
+                  lambda: losses.reconstruction(decoder(encoder(X)), X), AUTOENCODER_STEPS, lr=0.03)
     with mg.no_grad():
-        code = encoder(X).data.reshape(-1)
-        rebuilt = decoder(encoder(X)).data
-    # the best 1-D linear code: project onto the first principal direction
+        return history, encoder(X).data.reshape(-1), decoder(encoder(X)).data
+
+
+def pca_line(X):
+    """Each point projected onto the first principal direction: the best one-number linear code."""
     centred = X - X.mean(0)
     direction = np.linalg.svd(centred, full_matrices=False)[2][0]
-    linear = X.mean(0) + np.outer(centred @ direction, direction)
-    pca_error = np.mean(np.sum((linear - X) ** 2, axis=1))
-    ae_error = np.mean(np.sum((rebuilt - X) ** 2, axis=1))
-
-    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(13, 4))
-    left.plot(np.arange(1, steps + 1), history, lw=2)
-    left.axhline(pca_error, color="0.4", ls="--", label=f"best straight line (PCA): {pca_error:.3f}")
-    left.set_yscale("log")
-    left.set_xlabel("training step (Adam, full batch)")
-    left.set_ylabel("reconstruction loss ||x̂ − x||² (mean)")
-    left.set_title("The loss falls below what any straight line can do", fontsize=10)
-    left.legend()
-    middle.scatter(X[:, 0], X[:, 1], s=14, color="0.6", label="data")
-    middle.plot(rebuilt[:, 0], rebuilt[:, 1], ".", color="C0", label="autoencoder x̂")
-    middle.plot(linear[:, 0], linear[:, 1], ".", color="C3", ms=4, label="PCA, one component")
-    middle.set_xlabel("x₁")
-    middle.set_ylabel("x₂")
-    middle.set_title("Rebuilt from one number: the curve vs a line", fontsize=10)
-    middle.legend(fontsize=8)
-    right.scatter(t, code, s=12)
-    right.set_xlabel("position t along the arc")
-    right.set_ylabel("code (the one number)")
-    right.set_title("The code orders the points along the arc", fontsize=10)
-    fig.tight_layout()
-    report.save(fig, "autoencoder")
-
-    report.check("the reconstruction loss fell to under a tenth of its starting value",
-                 history[-1] < 0.1 * history[0], f"{history[0]:.3f} → {history[-1]:.4f}")
-    report.check("the autoencoder rebuilds the arc better than the best straight line (PCA)",
-                 ae_error < pca_error, f"{ae_error:.4f} vs {pca_error:.4f}")
-    order = abs(np.corrcoef(np.argsort(np.argsort(code)), np.arange(len(t)))[0, 1])
-    report.check("the one-number code keeps the order of the points along the arc",
-                 order > 0.95, f"rank correlation {order:.3f}")
+    return X.mean(0) + np.outer(centred @ direction, direction)
 
 
-# %% Part 4 — a perceptual loss: compare through a fixed feature map.
-# The feature map φ detects rising and falling edges and averages them over windows of 8
-# samples, a crude stand-in for a frozen network's features. Two copies of the signal
-# below have the SAME pixel error: one shifted by one sample, one with noise added.
-# Pixel MSE cannot tell them apart; the perceptual loss calls the shift close and the
-# noise far, because φ sees edges in about the same places and not the noise's new ones.
-LENGTH, WINDOW = 64, 8
+autoencoded = {}
+for seed in SEEDS:
+    X, t = arc(seed)
+    history, code, rebuilt = train_autoencoder(X)
+    autoencoded[seed] = dict(X=X, t=t, history=history, code=code, rebuilt=rebuilt, linear=pca_line(X),
+                             ae_error=np.mean(np.sum((rebuilt - X) ** 2, axis=1)),
+                             pca_error=np.mean(np.sum((pca_line(X) - X) ** 2, axis=1)))
+
+# %%
+a = autoencoded[SEEDS[0]]
+fig, (left, middle, right) = plt.subplots(1, 3, figsize=(14, 4.2))
+left.plot(np.arange(1, AUTOENCODER_STEPS + 1), a["history"], lw=2, label="autoencoder's loss")
+left.axhline(a["pca_error"], color="0.4", ls="--", label=f"best straight line (PCA): {a['pca_error']:.3f}")
+left.set_yscale("log")
+left.set_xlabel("training step (Adam, full batch)")
+left.set_ylabel("reconstruction loss, mean ‖x̂ − x‖²")
+left.set_title("The loss falls far below what a straight line can do", fontsize=10)
+left.legend(loc="upper right", fontsize=8)
+middle.scatter(a["X"][:, 0], a["X"][:, 1], s=16, color="0.6", label="data")
+middle.plot(a["rebuilt"][:, 0], a["rebuilt"][:, 1], ".", color="C0", label="autoencoder x̂")
+middle.plot(a["linear"][:, 0], a["linear"][:, 1], ".", color="C3", ms=4, label="PCA, one component")
+middle.set_ylim(-0.9, 1.4)
+middle.set_xlabel("x₁")
+middle.set_ylabel("x₂")
+middle.set_title("Rebuilt from one number: the arc vs a line", fontsize=10)
+middle.legend(loc="upper center", fontsize=8, ncol=3)
+right.scatter(a["t"], a["code"], s=12)
+right.set_xlabel("position t along the arc")
+right.set_ylabel("code (the one number)")
+right.set_title("The code is a coordinate along the arc", fontsize=10)
+fig.tight_layout()
+show(fig, "autoencoder")
+
+# %%
+claim("autoencoder_beats_pca", "the autoencoder rebuilds the arc with less than half the error of the best "
+      "straight line (PCA)",
+      all(a["ae_error"] < 0.5 * a["pca_error"] for a in autoencoded.values()),
+      "; ".join(f"seed {s}: {a['ae_error']:.4f} vs {a['pca_error']:.4f}" for s, a in autoencoded.items()))
+order = {s: abs(np.corrcoef(np.argsort(np.argsort(a["code"])), np.arange(len(a["t"])))[0, 1])
+         for s, a in autoencoded.items()}
+claim("code_keeps_order", "the one-number code keeps the order of the points along the arc (rank correlation > 0.95)",
+      all(o > 0.95 for o in order.values()), "; ".join(f"seed {s}: {o:.3f}" for s, o in order.items()))
+
+# %% [markdown]
+# ## 5. A perceptual loss: compare through a fixed feature map
+#
+# $$L_\text{perceptual} = \tfrac1F \lVert \varphi(\hat y) - \varphi(y) \rVert^2$$
+#
+# compares two signals through a fixed feature map $\varphi$ instead of sample by sample. Our
+# $\varphi$ detects rising and falling edges and sums them over windows of `WINDOW` samples —
+# a crude stand-in for a frozen network's features. Two copies of a square wave: one shifted
+# by `SHIFT` samples, one with noise added. Which is "closer" to the original? Pixel MSE and
+# the perceptual loss need not agree.
+
+# %%
+LENGTH = 64
+WINDOW = 8                  # 1: one feature per sample, no pooling
+SHIFT = 1
+NOISE_LEVEL = 0.2
+
+
+def edge_matrix():
+    """(64, 128): x @ E gives each step x[j+1] − x[j] (the last one 0), then the same negated."""
+    steps = np.zeros((LENGTH, LENGTH))
+    j = np.arange(LENGTH - 1)
+    steps[j, j], steps[j + 1, j] = -1.0, 1.0
+    return np.concatenate([steps, -steps], axis=1)
+
+
+def pool_matrix():
+    """(128, 2·64/WINDOW): sums each run of WINDOW columns."""
+    columns = np.arange(2 * LENGTH)
+    pool = np.zeros((2 * LENGTH, 2 * LENGTH // WINDOW))
+    pool[columns, columns // WINDOW] = 1.0
+    return pool
+
+
+EDGES, POOL = edge_matrix(), pool_matrix()
 
 
 def feature_map(x):
-    """(N, 64) signals → (N, 16) features: rising and falling edge strength per window of 8."""
-    n = x.shape[0]
-    step = x[:, 1:] - x[:, :-1]                                     # (N, 63) differences
-    step = mg.concatenate([step, mg.wrap(np.zeros((n, 1)), like=step)], axis=1)
-    rising, falling = step.relu(), (-step).relu()
-    pool = lambda e: e.reshape(n, LENGTH // WINDOW, WINDOW).sum(axis=2)   # noqa: E731
-    return mg.concatenate([pool(rising), pool(falling)], axis=1)
+    """(N, 64) signals → (N, 2·64/WINDOW): rising and falling edge strength summed per window."""
+    return (x @ EDGES).relu() @ POOL
 
 
-def square_wave():
-    x = np.zeros(LENGTH)
-    x[12:28] = 1.0
-    x[44:52] = 1.0
-    return x
+target = np.zeros(LENGTH)
+target[12:28] = 1.0
+target[44:52] = 1.0
+shifted = np.roll(target, SHIFT)
+distances = {}
+for seed in SEEDS:
+    noisy = target + NOISE_LEVEL * rng(seed).standard_normal(LENGTH)
+    distances[seed] = {name: (losses.mse(s[None], target[None]).item(),
+                              losses.perceptual(s[None], target[None], feature_map).item())
+                       for name, s in (("shifted", shifted), ("noisy", noisy))}
+
+# %%
+noisy = target + NOISE_LEVEL * rng(SEEDS[0]).standard_normal(LENGTH)
+pix, per = {k: v[0] for k, v in distances[SEEDS[0]].items()}, {k: v[1] for k, v in distances[SEEDS[0]].items()}
+fig, ax = plt.subplots(figsize=(11, 4.4))
+i = np.arange(LENGTH)
+ax.plot(i, target, color="black", lw=3, label="target: a square wave")
+ax.plot(i, shifted + 0.04, color="C0", lw=1.8,
+        label=f"shifted by {SHIFT}: pixel MSE {pix['shifted']:.4f}, perceptual {per['shifted']:.4f}")
+ax.plot(i, noisy, color="C3", lw=1, alpha=0.8,
+        label=f"noise σ = {NOISE_LEVEL:g}: pixel MSE {pix['noisy']:.4f}, perceptual {per['noisy']:.4f}")
+for edge in range(0, LENGTH + 1, WINDOW):
+    ax.axvline(edge - 0.5, color="0.6", ls=":", lw=0.9, zorder=0)
+ax.plot([], [], color="0.6", ls=":", lw=0.9, label=f"boundaries of the feature windows ({WINDOW} samples)")
+ax.grid(False, axis="x")
+ax.set_ylim(-0.8, 2.3)
+ax.set_xlabel("sample index")
+ax.set_ylabel("signal (shifted copy drawn 0.04 higher)")
+def verdict_of(distance):
+    return "the larger change" if distance["shifted"] > distance["noisy"] else "the smaller change"
 
 
-def part_perceptual(report, quick):
-    target = square_wave()
-    shifted = np.roll(target, 1)
-    pixel_gap = np.mean((shifted - target) ** 2)
-    noise = rng(8).standard_normal(LENGTH)
-    noisy = target + noise * np.sqrt(pixel_gap / np.mean(noise ** 2))   # the same pixel error
-    as_row = lambda s: s.reshape(1, -1)                                  # noqa: E731
-    pixel = {name: losses.mse(as_row(s), as_row(target)).item() for name, s in
-             (("shifted", shifted), ("noisy", noisy))}
-    perceptual = {name: losses.perceptual(as_row(s), as_row(target), feature_map).item() for name, s in
-                  (("shifted", shifted), ("noisy", noisy))}
+ax.set_title(f"Pixel MSE calls the shift {verdict_of(pix)}; the perceptual loss calls it {verdict_of(per)}")
+ax.legend(loc="upper right", fontsize=8)
+fig.tight_layout()
+show(fig, "perceptual")
 
-    # training: start from noise and fit the signal with each loss
-    steps = 300 if quick else 800
-    start = 0.3 * rng(9).standard_normal(LENGTH)
-    fitted, curves = {}, {}
-    for name, loss in (("pixel MSE", lambda s: losses.mse(s, as_row(target))),
-                       ("perceptual", lambda s: losses.perceptual(s, as_row(target), feature_map))):
-        signal = mg.Tensor(as_row(start.copy()), requires_grad=True)
-        curves[name] = fit([signal], lambda: loss(signal), steps, lr=0.02)
-        fitted[name] = signal.data.reshape(-1)
-    features = lambda s: feature_map(mg.Tensor(as_row(s))).data.reshape(-1)   # noqa: E731
-    feature_gap = {name: np.mean((features(s) - features(target)) ** 2) for name, s in fitted.items()}
-    pixel_fit = {name: np.mean((s - target) ** 2) for name, s in fitted.items()}
+# %%
+claim("perceptual_ranks_shift_nearer",
+      f"pixel MSE ranks the {SHIFT}-sample shift farther from the target than the noise; the perceptual "
+      "loss ranks it nearer",
+      all(d["shifted"][0] > d["noisy"][0] and d["shifted"][1] < d["noisy"][1] for d in distances.values()),
+      "; ".join(f"seed {s}: pixel {d['shifted'][0]:.4f} vs {d['noisy'][0]:.4f}, "
+                f"perceptual {d['shifted'][1]:.4f} vs {d['noisy'][1]:.4f}" for s, d in distances.items()))
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.2))
-    i = np.arange(LENGTH)
-    left.plot(i, target, color="black", lw=2.5, label="target")
-    left.plot(i, shifted + 0.03, color="C0", lw=1.5,
-              label=f"shifted by 1: pixel {pixel['shifted']:.3f}, perceptual {perceptual['shifted']:.3f}")
-    left.plot(i, noisy, color="C3", lw=1, alpha=0.8,
-              label=f"noisy: pixel {pixel['noisy']:.3f}, perceptual {perceptual['noisy']:.3f}")
-    left.set_xlabel("sample index")
-    left.set_ylabel("signal")
-    left.set_ylim(-1.0, 2.1)
-    left.set_title("Same pixel error; the perceptual loss calls the shift close", fontsize=10)
-    left.legend(fontsize=8, loc="upper right")
-    right.plot(i, target, color="black", lw=2.5, label="target")
-    for (name, s), color in zip(fitted.items(), ("C2", "C1")):
-        right.plot(i, s, color=color, lw=1.5,
-                   label=f"fitted with {name}: pixel {pixel_fit[name]:.3f}, features {feature_gap[name]:.4f}")
-    right.set_xlabel("sample index")
-    right.set_ylabel("signal")
-    right.set_ylim(-1.0, 2.1)
-    right.set_title("Trained from noise: the perceptual fit matches the edges, not the levels", fontsize=10)
-    right.legend(fontsize=8, loc="upper right")
-    fig.tight_layout()
-    report.save(fig, "perceptual")
+# %% [markdown]
+# ## 6. An adversarial loss: a tiny GAN on a mixture of two Gaussians
+#
+# The generator $G$ turns noise into numbers; the discriminator $D$ tells them from real draws
+# of a mixture with modes at $\pm 2$. $D$ minimises $-\log D(x) - \log(1 - D(G(z)))$
+# (`losses.adversarial_discriminator`), $G$ minimises the non-saturating $-\log D(G(z))$
+# (`losses.adversarial_generator`). No loss ever names the target distribution: the generator
+# learns it only through the discriminator's gradient. Distance to the data: the 1-D earth
+# mover's distance, the mean gap between sorted samples.
 
-    report.check("the shifted and the noisy copies have the same pixel error",
-                 abs(pixel["shifted"] - pixel["noisy"]) < 1e-12,
-                 f"{pixel['shifted']:.4f} and {pixel['noisy']:.4f}")
-    report.check("the perceptual loss puts the shifted copy nearer than the noisy one",
-                 perceptual["shifted"] < perceptual["noisy"],
-                 f"{perceptual['shifted']:.3g} vs {perceptual['noisy']:.3g}: each edge stays in its window")
-    report.check("training on the perceptual loss drives the feature distance near zero",
-                 curves["perceptual"][-1] < 0.05 * curves["perceptual"][0],
-                 f"{curves['perceptual'][0]:.4f} → {curves['perceptual'][-1]:.5f}")
-    report.check("... without matching the pixels as closely as pixel MSE does",
-                 pixel_fit["perceptual"] > pixel_fit["pixel MSE"],
-                 f"pixel error {pixel_fit['perceptual']:.3f} vs {pixel_fit['pixel MSE']:.4f}")
-
-
-# %% Part 5 — an adversarial loss: a tiny GAN on a 1-D mixture of two Gaussians.
-# The generator turns noise into numbers; the discriminator tells them from real draws
-# of the mixture. The discriminator minimises −log D(x) − log(1 − D(G(z))); the generator
-# minimises −log D(G(z)) (the non-saturating loss). No loss ever names the target
-# distribution: the generator learns it only through the discriminator's gradient.
+# %%
 MODES, SPREAD = (-2.0, 2.0), 0.35
+DISCRIMINATOR_LR = 0.01     # 0: a discriminator that never learns
+GAN_STEPS = pick(300, 150)
 
 
 def mixture(n, seed):
@@ -350,126 +582,179 @@ def mixture(n, seed):
     return np.where(r.random(n) < 0.5, MODES[0], MODES[1]) + SPREAD * r.standard_normal(n)
 
 
-def wasserstein_1d(a, b):
-    """The 1-D earth mover's distance between two equal-size samples: mean gap of the sorted values."""
+def earth_movers(a, b):
+    """1-D earth mover's distance between two equal-size samples: mean gap of the sorted values."""
     return np.mean(np.abs(np.sort(a) - np.sort(b)))
 
 
-def part_gan(report, quick):
-    n = 128 if quick else 256
-    steps = 500 if quick else 1000
-    real = mixture(n, seed=10).reshape(-1, 1)
-    noise = rng(11).standard_normal((n, 1))
-    generator = mlp([1, 32, 1], seed=12)
-    discriminator = mlp([1, 32, 1], seed=13)
+def train_gan(seed, n=128):
+    real = mixture(n, seed=10 + seed).reshape(-1, 1)
+    noise = rng(20 + seed).standard_normal((n, 1))
+    generator, discriminator = mlp([1, 16, 1], seed=30 + seed), mlp([1, 16, 1], seed=40 + seed)
     # β₁ = 0.5: less momentum, the usual choice for the two players' alternating steps
-    g_opt = mg.optim.Adam(generator.parameters(), lr=0.005, betas=(0.5, 0.999))
-    d_opt = mg.optim.Adam(discriminator.parameters(), lr=0.005, betas=(0.5, 0.999))
+    g_opt = mg.optim.Adam(generator.parameters(), lr=0.01, betas=(0.5, 0.999))
+    d_opt = mg.optim.Adam(discriminator.parameters(), lr=DISCRIMINATOR_LR, betas=(0.5, 0.999))
     with mg.no_grad():
         before = generator(noise).data.reshape(-1)
-    distance, d_losses = [], []
-    for step in range(steps):
+    d_losses = []
+    for _ in range(GAN_STEPS):
         fake = generator(noise)
         d_opt.zero_grad()
         d_loss = losses.adversarial_discriminator(discriminator(real), discriminator(fake.detach()))
         d_loss.backward()
         d_opt.step()
         g_opt.zero_grad()
-        g_loss = losses.adversarial_generator(discriminator(generator(noise)))
-        g_loss.backward()
+        losses.adversarial_generator(discriminator(fake)).backward()    # fake's graph: one backward
         g_opt.step()
         d_losses.append(d_loss.item())
-        distance.append(wasserstein_1d(fake.data.reshape(-1), real.reshape(-1)))
     with mg.no_grad():
-        after = generator(mg.Tensor(rng(14).standard_normal((2000, 1)))).data.reshape(-1)
-        grid = np.linspace(-4, 4, 200).reshape(-1, 1)
-        verdict = discriminator(mg.Tensor(grid)).sigmoid().data.reshape(-1)
-    fresh_real = mixture(2000, seed=15)
-    start_gap, end_gap = wasserstein_1d(before, real.reshape(-1)), wasserstein_1d(after, fresh_real)
-    near = {m: np.mean(np.abs(after - m) < 3 * SPREAD) for m in MODES}
-
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.2))
-    bins = np.linspace(-4, 4, 61)
-    left.hist(fresh_real, bins=bins, density=True, alpha=0.4, color="0.4", label="real: modes at ±2")
-    left.hist(before, bins=bins, density=True, alpha=0.5, color="C3", label="generator before training")
-    left.hist(after, bins=bins, density=True, alpha=0.6, color="C0", label="generator after training")
-    twin = left.twinx()
-    twin.plot(grid.reshape(-1), verdict, color="black", lw=1.5, label="discriminator D(x) (right axis)")
-    twin.set_ylim(0, 1)
-    twin.set_ylabel("D(x): probability that x is real")
-    twin.grid(False)
-    left.set_xlabel("x")
-    left.set_ylabel("density")
-    left.set_title("The generator moves its samples onto the data", fontsize=10)
-    handles, labels = left.get_legend_handles_labels()
-    extra = twin.get_legend_handles_labels()
-    left.legend(handles + extra[0], labels + extra[1], fontsize=8, loc="upper left")
-    right.plot(np.arange(1, steps + 1), distance, lw=1.5, label="distance to the data (1-D earth mover's)")
-    right.plot(np.arange(1, steps + 1), d_losses, lw=1, alpha=0.7, label="discriminator loss")
-    right.axhline(2 * np.log(2), color="0.5", ls="--", lw=1, label="2·log 2: D can no longer tell")
-    right.set_xlabel("training step (one D step, one G step)")
-    right.set_ylabel("value")
-    right.set_title("The distance falls while D's loss drifts toward 2·log 2", fontsize=10)
-    right.legend(fontsize=8)
-    fig.tight_layout()
-    report.save(fig, "gan")
-
-    report.check("the generated samples moved onto the mixture: the distance to it fell by more than half",
-                 end_gap < 0.5 * start_gap, f"earth mover's distance {start_gap:.3f} → {end_gap:.3f}")
-    report.check("both modes are populated (no mode collapse in this run)",
-                 min(near.values()) > 0.2,
-                 ", ".join(f"{share:.0%} within 3σ of {m:g}" for m, share in near.items()))
+        after = generator(mg.Tensor(rng(50 + seed).standard_normal((2000, 1)))).data.reshape(-1)
+    fresh = mixture(2000, seed=60 + seed)
+    return dict(before=before, after=after, fresh=fresh, d_losses=np.array(d_losses), discriminator=discriminator,
+                start_gap=earth_movers(before, real.reshape(-1)), end_gap=earth_movers(after, fresh),
+                near={m: np.mean(np.abs(after - m) < 3 * SPREAD) for m in MODES})
 
 
-# %% Part 6 — log-cosh, added to the library the way you would add your own.
-# `losses.log_cosh` is written like every other loss (check, compute, reduce) and
-# registered in the catalogue with kind "regression", so the standard figures come for
-# free: the same loss/gradient/curvature figure and the same outlier fit as lesson 02,
-# drawn by the explore tool (`python -m lessons explore log_cosh`). Notice the gradient:
-# tanh(r), smooth like MSE's near 0 and flat like MAE's far away.
-def part_log_cosh(report, quick):
-    info = losses.get("log_cosh")
-    report.save(explore.curves_figure(info, info.params, quick), "log_cosh_curves")
-    fig, runs = explore.convergence_figure(info, info.params, quick)
-    report.save(fig, "log_cosh_convergence")
+gans = {seed: train_gan(seed) for seed in SEEDS}
 
-    r = np.linspace(-6, 6, 240)
-    _, slope, curvature = derivatives(lambda t: losses.log_cosh(t, np.zeros(t.shape), reduction="none"), r)
-    # log cosh(r) with r = y - ŷ: d/dŷ = -tanh(y - ŷ) = tanh(ŷ) for y = 0; d² = 1 - tanh²
-    report.check("log-cosh's gradient from backward is tanh of the residual",
-                 np.max(np.abs(slope - np.tanh(r))) < 1e-12, f"largest gap {np.max(np.abs(slope - np.tanh(r))):.1e}")
-    report.check("its curvature from second-order backward is 1 − tanh²",
-                 np.max(np.abs(curvature - (1 - np.tanh(r) ** 2))) < 1e-9,
-                 f"largest gap {np.max(np.abs(curvature - (1 - np.tanh(r) ** 2))):.1e}")
-    ours, mse_run = runs[0][1][-1], runs[1][1][-1]
-    report.check("log-cosh's line lies nearer the true line than MSE's (10% outliers)", ours < mse_run,
-                 f"error of (slope, intercept) {ours:.3f} vs {mse_run:.3f}")
-    result = losses.check("log_cosh", verbose=False)
-    report.check("losses.check passes log_cosh and calls it robust to outliers",
-                 result.passed and result["robust"].detail.startswith("yes"), result["robust"].detail)
+# %%
+g = gans[SEEDS[0]]
+fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.4))
+bins = np.linspace(-4, 4, 61)
+left.hist(g["fresh"], bins=bins, density=True, alpha=0.4, color="0.4", label="real: modes at ±2")
+left.hist(g["before"], bins=bins, density=True, alpha=0.5, color="C3", label="generator before training")
+left.hist(g["after"], bins=bins, density=True, alpha=0.6, color="C0", label="generator after training")
+xs = np.linspace(-4, 4, 200)
+with mg.no_grad():
+    verdict_d = g["discriminator"](mg.Tensor(xs.reshape(-1, 1))).sigmoid().data.reshape(-1)
+left.plot(xs, verdict_d, color="black", lw=1.5, label="discriminator D(x), same axis (a probability)")
+left.set_ylim(0, 2.0)
+left.set_xlabel("x")
+left.set_ylabel("density, or D(x)")
+left.set_title(f"Seed {SEEDS[0]}: the generator moves its samples onto both modes", fontsize=10)
+left.legend(loc="upper left", fontsize=8)
+right.plot(np.arange(1, GAN_STEPS + 1), g["d_losses"], lw=1.2, color="C2", label="discriminator loss")
+right.axhline(2 * np.log(2), color="0.4", ls="--", lw=1, label="2·log 2: D can no longer tell")
+right.set_ylim(0.8, 1.8)
+right.set_xlabel("training step (one D step, one G step)")
+right.set_ylabel("discriminator loss")
+right.set_title("D's loss settles near 2·log 2 as the fakes become hard to tell", fontsize=10)
+right.legend(loc="upper right", fontsize=8)
+fig.tight_layout()
+show(fig, "gan")
+
+# %%
+claim("gan_moves_onto_data", "the generated samples moved onto the mixture: the distance to it fell by more than half",
+      all(g["end_gap"] < 0.5 * g["start_gap"] for g in gans.values()),
+      "; ".join(f"seed {s}: {g['start_gap']:.3f} → {g['end_gap']:.3f}" for s, g in gans.items()))
+claim("gan_both_modes", "both modes are populated (over 20% of the samples within 3σ of each): no mode collapse",
+      all(min(g["near"].values()) > 0.2 for g in gans.values()),
+      "; ".join(f"seed {s}: " + ", ".join(f"{share:.0%} near {m:g}" for m, share in g["near"].items())
+                for s, g in gans.items()))
+
+# %% [markdown]
+# ## 7. Log-cosh: a loss added to the library the way you would add your own
+#
+# $$L(r) = \log\cosh(r), \qquad L'(r) = \tanh(r), \qquad L''(r) = 1 - \tanh^2(r)$$
+#
+# `losses.log_cosh` is written like every other loss (check, compute, reduce) and registered
+# in the catalogue, so the standard figure comes for free. Notice the gradient: like MSE's
+# near 0 (smooth, it fades as the fit improves), like MAE's far away (bounded by 1: robust).
+# It is differentiable everywhere — the "ensure differentiability" principle — where Huber
+# has a jump in its curvature at $\pm\delta$.
+
+# %%
+residual = np.linspace(-4, 4, 400)
 
 
-# %% Run every part.
-def main(quick=False):
-    report = Report("09_custom")
-    part_weighted(report, quick)
-    part_curriculum(report, quick)
-    part_autoencoder(report, quick)
-    part_perceptual(report, quick)
-    part_gan(report, quick)
-    part_log_cosh(report, quick)
-    return report
+def against_zero(loss):
+    return lambda pred: loss(pred, np.zeros(pred.shape), reduction="none")
 
 
-# %% Try it
-# 1. In part 1, give the shared layer 16 units instead of 3 (mlp([2, 16])). Predict first:
-#    does the trade-off curve shrink toward one point where both tasks are good?
-# 2. In part 2, stop the schedule at uniform weights: progress=0.5 * step / (steps - 1).
-#    Does the easy half still slip at the end? Then reverse it (pass 1 − difficulty).
-# 3. In part 4, set WINDOW = 1 (no pooling): is the shifted copy still "close"?
-# 4. In part 5, replace the generator's loss by the minimax form log(1 − D(G(z)))
-#    (−adversarial_generator is not it: write -softplus(z) yourself) and watch the
-#    early steps: the gradient vanishes while D rejects every fake.
+log_cosh_curves = {"log-cosh": against_zero(losses.log_cosh), "MSE (reference)": against_zero(losses.mse)}
+closed_forms = {"log-cosh": (lambda r: np.log(np.cosh(r)), np.tanh, lambda r: 1 - np.tanh(r) ** 2),
+                "MSE (reference)": (lambda r: r ** 2, lambda r: 2 * r, lambda r: np.full_like(r, 2.0))}
+fig = loss_gradient_curvature(log_cosh_curves, residual, xlabel="residual r = ŷ − y",
+                              title="log-cosh: MSE's shape near 0, a pull bounded by 1 far away, smooth everywhere",
+                              analytic=closed_forms)
+show(fig, "log_cosh_curves")
 
-if __name__ == "__main__":
-    main()
+# %%
+_, slope, curvature = derivatives(log_cosh_curves["log-cosh"], residual)
+slope_gap, curvature_gap = np.max(np.abs(slope - np.tanh(residual))), np.max(np.abs(curvature - (1 - np.tanh(residual) ** 2)))
+claim("log_cosh_gradient_is_tanh", "log-cosh's gradient from backward is tanh of the residual",
+      slope_gap < 1e-12, f"largest gap {slope_gap:.1e}")
+claim("log_cosh_curvature", "its curvature from second-order backward is 1 − tanh²",
+      curvature_gap < 1e-9, f"largest gap {curvature_gap:.1e}")
+robust = {name: losses.check(name, verbose=False)["robust"].detail for name in ("log_cosh", "mse")}
+claim("check_calls_log_cosh_robust", "losses.check finds log-cosh's pull bounded and MSE's growing",
+      robust["log_cosh"].startswith("yes") and robust["mse"].startswith("no"),
+      f"log_cosh: {robust['log_cosh']}; mse: {robust['mse']}")
+
+# %% [markdown]
+# The bounded pull pays off on data with outliers, as Huber's did in lesson 02: fit a line
+# $\hat y = w x + b$ with each loss to points of which a fraction sit far above the line.
+
+# %%
+OUTLIER_FRACTION = 0.10
+LINE_STEPS = pick(300, 200)
+
+
+def train_line(loss, x, y):
+    """Fit ŷ = w x + b with Adam; return (w, b) after every step, shape (steps, 2)."""
+    w, b = mg.Tensor(0.0, requires_grad=True), mg.Tensor(0.0, requires_grad=True)
+    path = []
+    fit([w, b], lambda: loss(w * x + b, y), LINE_STEPS, lr=0.05, on_step=lambda step: path.append((w.item(), b.item())))
+    return np.array(path)
+
+
+def gap_to_true_line(path):
+    """RMS vertical gap to y = 2x + 1 for x uniform on [-3, 3]: √(3 (w − 2)² + (b − 1)²)."""
+    return np.sqrt(3 * (path[:, 0] - 2.0) ** 2 + (path[:, 1] - 1.0) ** 2)
+
+
+line_gaps = {}
+for seed in SEEDS:
+    x, y = line_with_outliers(n=100, slope=2.0, intercept=1.0, outlier_fraction=OUTLIER_FRACTION, seed=seed)
+    line_gaps[seed] = {name: gap_to_true_line(train_line(loss, x, y))
+                       for name, loss in (("log-cosh", losses.log_cosh), ("MSE", losses.mse))}
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 4.5))
+for seed, gaps in line_gaps.items():
+    ax.plot(np.arange(1, LINE_STEPS + 1), gaps["log-cosh"], color="C0", lw=2, alpha=0.8,
+            label="log-cosh" if seed == SEEDS[0] else None)
+    ax.plot(np.arange(1, LINE_STEPS + 1), gaps["MSE"], color="C3", lw=2, ls="--", alpha=0.8,
+            label="MSE" if seed == SEEDS[0] else None)
+ax.set_yscale("log")
+ax.set_xlabel("training step (Adam, lr = 0.05, full batch)")
+ax.set_ylabel("RMS gap to the true line y = 2x + 1")
+mse_farther = all(g["MSE"][-1] > 2 * g["log-cosh"][-1] for g in line_gaps.values())
+ax.set_title(f"{OUTLIER_FRACTION:.0%} outliers: " + ("MSE settles far from the true line, log-cosh near it" if mse_farther
+             else "both settle about equally near the true line") + "\n"
+             f"(one line per loss and data seed, seeds {', '.join(map(str, SEEDS))})", fontsize=10)
+ax.legend(loc="upper right")
+fig.tight_layout()
+show(fig, "log_cosh_convergence")
+
+# %%
+claim("log_cosh_beats_mse", f"with {OUTLIER_FRACTION:.0%} outliers, log-cosh's line ends nearer the true line than MSE's",
+      all(g["log-cosh"][-1] < g["MSE"][-1] for g in line_gaps.values()),
+      "; ".join(f"seed {s}: RMS gap {g['log-cosh'][-1]:.3f} vs {g['MSE'][-1]:.3f}" for s, g in line_gaps.items()))
+
+# %%
+finish()
+
+# %% [markdown]
+# ## Try it
+#
+# Predict before you run; then compare with [the answers](answers/09_custom.md).
+#
+# 1. Set `ANGLE_DEGREES = 0.0` in part 1: the classes now split along the same direction the
+#    value rises. Does the trade-off between MSE and BCE disappear?
+# 2. Set `MSE_SCALE = 30.0` in part 1 (the regression loss divided by 30 before weighting).
+#    At λ = 0.5, which task now gives up more of its best?
+# 3. Set `SWITCH_FRACTION = 0.01` in part 3: the easy-first phase now lasts a few steps.
+#    Is the curriculum still ahead early? Does it still end level?
+# 4. Set `HARD_FIRST = True` in part 3: the same schedule, hardest samples first. Does the
+#    head start over uniform weighting go away?
