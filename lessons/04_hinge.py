@@ -209,7 +209,6 @@ STEPS = pick(400, 300)
 
 def svm_data(seed, n_per_class=60, separation=1.5, std=0.8, corridor=0.0):
     """Two Gaussian clouds centred at ±separation·u, u = (1, 0.6)/‖(1, 0.6)‖: X (2n, 2), y (2n,) in {−1, +1}.
-
     corridor > 0 keeps only points at least corridor/2 from the line u·x = 0 on their own side:
     separable data with an empty corridor at least that wide between the classes.
     """
@@ -226,7 +225,6 @@ def svm_data(seed, n_per_class=60, separation=1.5, std=0.8, corridor=0.0):
 
 def train_linear(X, y, lams, kind, steps, weight=None, lr=0.3):
     """Minimise Σᵢ weightᵢ·L(yᵢ f(xᵢ)) + λ‖w‖² for every data set and every λ at once.
-
     X (S, n, 2), y (S, n): S data sets; lams (K,): K penalties. Returns w (S, K, 2), b (S, K).
     weight (S, n) of 0/1 drops points (a dropped point is one that never pulls).
     """
@@ -238,7 +236,6 @@ def train_linear(X, y, lams, kind, steps, weight=None, lr=0.3):
     labels = np.repeat(y[:, :, None], len(lams), axis=2)
     weight = np.ones((S, n, 1)) if weight is None else weight[:, :, None]
     opt = mg.optim.Adam([w, b], lr=lr, betas=(0.9, 0.9))
-
     def objective():
         scores = features @ w + b                                   # (S, n, K)
         if kind == "hinge":
@@ -246,7 +243,6 @@ def train_linear(X, y, lams, kind, steps, weight=None, lr=0.3):
         else:                                                       # BCE on the {0, 1} label (y + 1)/2
             data = losses.binary_cross_entropy_with_logits(scores, (labels + 1) / 2, reduction="none")
         return (weight * data).sum() + (lams * w**2).sum()         # λ_k‖w_k‖² for every model
-
     def decay(step):
         opt.lr = lr * (1 - (step + 1) / steps) ** 2
     fit([w, b], objective, steps, optimizer=opt, on_step=decay)
