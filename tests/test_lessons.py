@@ -28,9 +28,20 @@ QUICK_ENV = {**os.environ, "MINIGRAD_QUICK": "1", "MPLBACKEND": "Agg",
 
 
 def git_status():
+    """New files anywhere and changes under plots/: what running a lesson could leave behind.
+
+    (Edits to tracked sources are left out, so that the test can run while someone edits them.)
+    """
     result = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
                             capture_output=True, text=True, check=False)
-    return result.stdout if result.returncode == 0 else None
+    if result.returncode != 0:
+        return None
+    return [line for line in result.stdout.splitlines() if line.startswith("??") or " plots/" in line]
+
+
+def figure_names(name):
+    """The figures a lesson's source shows (show(fig, "name")), in order."""
+    return re.findall(r'^show\(fig, "([^"]+)"\)', (lessons.HERE / f"{name}.py").read_text(), re.MULTILINE)
 
 
 def claim_keys(name):
@@ -75,7 +86,8 @@ def test_a_lesson_runs_as_a_script_and_through_the_runner_from_another_folder(tm
     script = subprocess.run([sys.executable, str(lessons.path_of("02"))], cwd=tmp_path, env=QUICK_ENV,
                             capture_output=True, text=True, timeout=300, check=False)
     assert script.returncode == 0, script.stderr
-    assert "02_regression: 7 of 7 claims hold" in script.stdout
+    n = len(claim_keys("02_regression"))
+    assert f"02_regression: {n} of {n} claims hold" in script.stdout
     assert not list(tmp_path.iterdir()), "a script run writes no file"
 
     runner = subprocess.run([sys.executable, "-m", "lessons", "02", "--quick"], cwd=tmp_path, env=QUICK_ENV,
@@ -83,7 +95,7 @@ def test_a_lesson_runs_as_a_script_and_through_the_runner_from_another_folder(tm
     assert runner.returncode == 0, runner.stderr
     assert "every claim holds" in runner.stdout
     written = sorted(p.name for p in (tmp_path / "plots" / "quick").iterdir())
-    assert written == [f"02_regression_{n}.png" for n in ("error_over_steps", "loss_gradient_curvature", "outlier_fits")]
+    assert written == sorted(f"02_regression_{n}.png" for n in figure_names("02_regression"))
     assert git_status() == before
 
 
@@ -102,7 +114,7 @@ def test_figures_are_byte_stable_across_reruns(tmp_path):
     for run in ("first", "second"):
         lessons.run("02", quick=True, out=tmp_path / run)
     first = sorted((tmp_path / "first").iterdir())
-    assert len(first) == 3
+    assert len(first) == len(figure_names("02_regression")) >= 3
     for path in first:
         assert path.read_bytes() == (tmp_path / "second" / path.name).read_bytes(), path.name
 
