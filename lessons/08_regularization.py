@@ -206,7 +206,7 @@ zeros = {k: (v == 0.0).sum(1) for k, v in paths.items()}
 # %%
 k_mid = int(np.argmin(np.abs(lams - 0.1 * lam_max)))
 lam_mid = lams[k_mid]
-w_sub = subgradient_descent(X, y, lam_mid, np.zeros(8), pick(1500, 800))
+w_sub = subgradient_descent(X, y, lam_mid, np.zeros(8), pick(1500, 500))
 
 
 def lasso_objective(w, lam):
@@ -274,7 +274,7 @@ def solve(penalty, X, y, lam):
         return ridge(X, y, lam)
     if L1_METHOD == "proximal":
         return proximal_gradient(X, y, lam, 0.0, np.zeros(X.shape[1]), ITERATIONS)
-    return subgradient_descent(X, y, lam, np.zeros(X.shape[1]), pick(1500, 800))
+    return subgradient_descent(X, y, lam, np.zeros(X.shape[1]), pick(1500, 500))
 
 
 zero_counts, l1_zeros = {}, {}
@@ -630,7 +630,7 @@ claim("l2_lowers_test_error", f"L2 (λ = {L2_LAMBDA:g}) at least halves the test
 # %%
 DECAY = 0.1                 # λ of the weight decay
 LR = 0.05
-STEPS = pick(400, 250)
+STEPS = pick(400, 150)
 FEATURE_SCALES = np.array([0.1, 0.5, 2.0, 5.0])
 TRUE_DECAY_W = np.array([3.0, -2.0, 1.0, 0.5])
 

@@ -24,9 +24,10 @@ EXERCISES = [
         edit={"ADAM_EPS": 1.0},
         expect={"adam_step_unchanged": False, "sgd_step_halved": True},
         why="Adam's step is lr·m̂/(√v̂ + ε). With ε = 1e-8 the ε is nothing next to √v̂, the gradient's own "
-            "size cancels, and halving the loss changes nothing. With ε = 1 the denominator is mostly ε, Adam "
-            "behaves like SGD with a rescaled learning rate, and the ½ shrinks the step again. SGD is unchanged: "
-            "the ½ still halves its step exactly."),
+            "size cancels, and halving the loss changes nothing. With ε = 1, ε is as large as the gradients "
+            "here, so the denominator no longer scales with them: Adam moves towards SGD, and the ½ shrinks "
+            "its step again, by a factor between ½ (all ε) and 1 (no ε). SGD is unchanged: the ½ still "
+            "halves its step exactly."),
     Exercise(
         "A small triplet margin",
         edit={"TRIPLET_MARGIN": 0.2},
