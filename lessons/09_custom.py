@@ -123,14 +123,14 @@ left.set_title(f"Raising λ lowers the MSE and raises the BCE;\nmost of the MSE'
 left.legend(loc="upper right", fontsize=8)
 for seed, (_, mse, bce) in two_task.items():
     right.plot(bce, mse, "o-", ms=4, lw=1.2, label=f"seed {seed}")
-for k, offset in ((0, (8, -4)), (len(LAMBDAS) // 2, (-40, -16)), (len(LAMBDAS) - 1, (-40, -16))):
+for k, offset in ((0, (8, -4)), (len(LAMBDAS) // 2, (14, 30)), (len(LAMBDAS) - 1, (-6, 36))):
     right.annotate(f"λ={LAMBDAS[k]:.2g}", (bce0[k], mse0[k]), textcoords="offset points", xytext=offset, fontsize=9,
                    arrowprops=dict(arrowstyle="-", color="0.5", lw=0.8))
 right.set_yscale("log")
 right.set_xlabel("classification loss (BCE)")
 right.set_ylabel("regression loss (MSE)")
 right.set_title("The trade-off curve: each λ picks one point;\nlowering one loss raises the other", fontsize=10)
-right.legend(title="data seed (one dot per λ)", loc="upper right", fontsize=8)
+right.legend(title="data seed (one dot per λ;\nλ marked on seed 0)", loc="upper right", fontsize=8, title_fontsize=8)
 fig.tight_layout()
 show(fig, "weighted_tradeoff")
 
