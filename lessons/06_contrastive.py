@@ -177,7 +177,6 @@ def train_siamese(X, y, seed):
     network = mlp([X.shape[1], 16, 16, EMBEDDING_DIM], seed=seed)
     inputs = mg.Tensor(X)
     history = {"similar": [], "dissimilar": []}
-
     def loss():
         E = network(inputs)                           # one pass embeds every sighting
         D = pair_distances(E.data, i, j)

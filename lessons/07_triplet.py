@@ -194,10 +194,14 @@ claim("batch_hard_pick", "mining='hard' uses the anchor's farthest positive and 
 #   is met.
 # - **Overlapping classes** — sightings of one class sit among those of another, and a smooth
 #   network keeps close inputs close. For those anchors the nearest negative stays nearer
-#   than the farthest positive, whatever the network does. The cheapest way to lower
-#   $\max_p d(a,p) - \min_n d(a,n)$ is then to shrink *every* distance: the embedding
-#   **collapses** to a point, where every distance is 0, the loss is exactly $m$ and no
+#   than the farthest positive however the network bends the space. The cheapest way to
+#   lower $\max_p d(a,p) - \min_n d(a,n)$ is then to shrink *every* distance: the embedding
+#   **collapses** towards a point, where every distance is 0, the loss is exactly $m$ and no
 #   gradient is left.
+#
+# **The condition**, then: batch-hard mining trains when the classes can be separated — when
+# an embedding exists that puts each anchor's hardest positive nearer than its hardest
+# negative — and collapses when they overlap. It is not hard mining as such that collapses.
 #
 # Semi-hard negatives are farther than the positive, so shrinking *raises* their loss: with
 # semi-hard mining the embedding opens up instead. We train the same network from the same
@@ -235,20 +239,16 @@ def to_unit_circle(E):
 
 
 def train_embedding(X, labels, mining, margin, seed, normalize=False, steps=STEPS):
-    """A 2 → 16 → 16 → 2 tanh network trained full-batch with Adam on batch_triplet(mining).
-
-    Returns the embeddings before and after training and the loss and spread at every step.
-    """
+    """An MLP (inputs → 16 → 16 → 2, tanh) trained full-batch with Adam on batch_triplet(mining).
+    Returns the embeddings before and after training and the loss and spread at every step."""
     network = mlp([X.shape[1], 16, 16, 2], seed=seed)          # the same start for every mode
     inputs = mg.Tensor(X)
-
     def embed():
         E = network(inputs)
         return to_unit_circle(E) if normalize else E
     with mg.no_grad():
         before = embed().data
     history = {"spread": []}
-
     def loss():
         E = embed()
         history["spread"].append(spread(E.data))
