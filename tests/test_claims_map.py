@@ -15,7 +15,7 @@ def rows():
     table = []
     for line in MAP.read_text(encoding="utf-8").splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if line.startswith("|") and len(cells) == 5 and re.match(r"\d", cells[0]):
+        if line.startswith("|") and len(cells) == 5 and re.match(r"(\d+|T)\. ", cells[0]):
             table.append(cells)
     return table
 
