@@ -115,7 +115,7 @@ claim("elastic_net_jumps_by_its_l1_part", "elastic net's gradient jumps by 2Î»â‚
 #
 # A linear regression with 8 standardised features: $x_0 \dots x_3$ carry signal, $x_1$ is
 # correlated with $x_0$, $x_4$ with $x_2$ but carries no signal, $x_5 \dots x_7$ are noise.
-# We minimise $\text{mse} + R(w)$ for 20+ values of $\lambda$, strong to weak.
+# We minimise $\text{mse} + R(w)$ for a range of $\lambda$, strong to weak.
 #
 # *How* the L1 problem is solved matters. Plain gradient descent on $\text{mse} + \lambda\sum|w|$
 # steps over 0 and back forever; it never lands on exactly 0.0. The **proximal step** (ISTA)
@@ -125,7 +125,7 @@ claim("elastic_net_jumps_by_its_l1_part", "elastic net's gradient jumps by 2Î»â‚
 #   S_\tau(v) = \mathrm{sign}(v)\max(|v| - \tau, 0),$$
 #
 # which sets every weight within $\eta\lambda$ of 0 to exactly 0.0. L2 is smooth, so
-# gradient descent reaches its optimum; here we take its closed form (part 4 checks it).
+# gradient descent reaches its optimum; here we take its closed form (part 5 checks it).
 
 # %%
 TRUE_W = np.array([2.0, 1.0, -1.5, 0.7, 0.0, 0.0, 0.0, 0.0])
@@ -572,7 +572,7 @@ poly = {}
 for seed in SEEDS:
     x_tr, y_tr = polynomial_data(seed)
     F = np.polynomial.legendre.legvander(x_tr, DEGREE)
-    poly[seed] = {lam: ridge(F, y_tr, lam) for lam in (1e-12, L2_LAMBDA)}   # 1e-12: no penalty (kept solvable)
+    poly[seed] = {"none": ridge(F, y_tr, 1e-12), "L2": ridge(F, y_tr, L2_LAMBDA)}   # 1e-12: no penalty, kept solvable
 lam_grid = np.logspace(-7, 1, 30)
 x_tr, y_tr = polynomial_data(SEEDS[0])
 F0 = np.polynomial.legendre.legvander(x_tr, DEGREE)
@@ -606,7 +606,7 @@ fig.tight_layout()
 show(fig, "polynomial")
 
 # %%
-rows = {s: (errors(v[1e-12], *polynomial_data(s)), errors(v[L2_LAMBDA], *polynomial_data(s))) for s, v in poly.items()}
+rows = {s: (errors(v["none"], *polynomial_data(s)), errors(v["L2"], *polynomial_data(s))) for s, v in poly.items()}
 claim("overfits_without_penalty", "without a penalty the polynomial over-fits: train error below half the test error",
       all(tr0 < 0.5 * te0 for (tr0, te0), _ in rows.values()),
       "; ".join(f"seed {s}: train {a[0]:.3f}, test {a[1]:.3f}" for s, (a, _) in rows.items()))

@@ -95,7 +95,7 @@ curves = {"naive −log p (under the others until p < 1e-7)": bce_naive(p, one),
           "PyTorch BCELoss (log ≥ −100)": bce_torch_style(p, one),
           f"Keras (p clipped to [{KERAS_EPSILON:g}, 1 − {KERAS_EPSILON:g}])": bce_keras_style(p, one)}
 ours_curve = losses.binary_cross_entropy(p, one, reduction="none").data
-ours_slope = derivatives(lambda t: losses.binary_cross_entropy(t, mg.wrap(one, like=t), reduction="none"), p)[1]
+ours_slope = derivatives(lambda t: losses.binary_cross_entropy(t, one, reduction="none"), p)[1]
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(13, 4.8))
@@ -257,7 +257,7 @@ def smooth_l1(r, beta):
 
 
 def huber_against_zero(beta):
-    return lambda t: losses.huber(t, mg.wrap(np.zeros(t.shape), like=t), delta=beta, reduction="none")
+    return lambda t: losses.huber(t, np.zeros(t.shape), delta=beta, reduction="none")
 
 
 huber_curves = {b: derivatives(huber_against_zero(b), residual) for b in BETAS}
