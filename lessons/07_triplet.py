@@ -340,8 +340,7 @@ for row, regime in enumerate(REGIMES):
     reach = max(np.abs(E - E.mean(0)).max() for _, E in panels) * 1.05
     for ax, (title, E) in zip(axes[row], panels):
         centre = E.mean(0)
-        for c in range(N_CLASSES):
-            ax.scatter(*E[y_r == c].T, color=class_colors[c], s=18, edgecolors="k", linewidths=0.3, label=f"class {c}")
+        ax.scatter(*E.T, color=class_colors[y_r], s=18, edgecolors="k", linewidths=0.3)
         ax.set_xlim(centre[0] - reach, centre[0] + reach)
         ax.set_ylim(centre[1] - reach, centre[1] + reach)
         ax.set_aspect("equal", adjustable="box")
@@ -349,6 +348,8 @@ for row, regime in enumerate(REGIMES):
                      fontsize=10)
         ax.set_xlabel("embedding dimension 1")
     axes[row, 0].set_ylabel("embedding dimension 2")
+for c in range(N_CLASSES):                         # legend entries only: one marker per class
+    axes[0, 3].scatter([], [], color=class_colors[c], s=18, edgecolors="k", linewidths=0.3, label=f"class {c}")
 axes[0, 3].legend(loc="upper left", bbox_to_anchor=(1.02, 1), title="class (colour)")
 spreads = {m: spread(runs["overlapping", m, SEEDS[0]]["after"]) for m in MODES}
 met = {m: runs["overlapping", m, SEEDS[0]]["met"] for m in MODES}
