@@ -91,7 +91,7 @@ print(f"BCE at p = 0, y = 0:  naive {naive_perfect}, ours {ours_perfect:g}")
 # %%
 p = np.logspace(-60, 0, pick(1200, 400))
 one = np.ones_like(p)
-curves = {"naive −log p (under the others until p < 1e-7)": bce_naive(p, one),
+curves = {"naive −log p (under PyTorch's and ours until p < e⁻¹⁰⁰)": bce_naive(p, one),
           "PyTorch BCELoss (log ≥ −100)": bce_torch_style(p, one),
           f"Keras (p clipped to [{KERAS_EPSILON:g}, 1 − {KERAS_EPSILON:g}])": bce_keras_style(p, one)}
 ours_curve = losses.binary_cross_entropy(p, one, reduction="none").data
@@ -103,14 +103,14 @@ ax = axes[0]
 for (label, values), style in zip(curves.items(), ["-", "--", "-."]):
     ax.plot(p, values, style, lw=2.5, label=label)
 ax.plot(p[::12], ours_curve[::12], "k.", ms=6, label="losses.binary_cross_entropy (ours)")
-ax.annotate("clamp: log p ≥ −100\nfrom p < e⁻¹⁰⁰ ≈ 3.7e-44", xy=(np.exp(-100), 100), xytext=(1e-30, 118),
-            arrowprops=dict(arrowstyle="->"), fontsize=9)
+ax.annotate("clamp: log p ≥ −100\nfrom p < e⁻¹⁰⁰ ≈ 3.7e-44", xy=(np.exp(-100), 100), xytext=(1e-51, 55),
+            ha="center", arrowprops=dict(arrowstyle="->"), fontsize=9)
 ax.set_ylim(-3, 150)
 ax.set_ylabel("BCE loss")
 ax.set_title(f"a confident wrong answer costs 100 (PyTorch, ours) or {-np.log(KERAS_EPSILON):.1f} (Keras)")
 ax.legend(fontsize=8, loc="upper left")
 ax = axes[1]
-ax.plot(p, 1 / p, lw=2.5, label="naive: |dL/dp| = 1 / p")
+ax.plot(p, 1 / p, lw=2.5, label="naive: |dL/dp| = 1 / p (under ours until the clamp)")
 active = ours_slope != 0
 ax.plot(p[active], np.abs(ours_slope[active]), "k.", ms=3, label="ours, from backward")
 on_bottom_edge = mtransforms.blended_transform_factory(ax.transData, ax.transAxes)
