@@ -65,6 +65,7 @@ def run(number, quick=False, out=None, edits=None):
     """
     import matplotlib
     import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     from . import helpers
 
@@ -75,9 +76,13 @@ def run(number, quick=False, out=None, edits=None):
     helpers.QUICK, helpers.SEEDS = bool(quick), ((0, 1) if quick else (0, 1, 2))
     helpers.save_figures_to(out)
     helpers.current = None
+    tight_layout = Figure.tight_layout
+    if out is None:             # no figure will be drawn: skip laying them out (a third of a quick run)
+        Figure.tight_layout = lambda self, *args, **kwargs: None
     try:
         exec(compile(source, str(path), "exec"), {"__name__": "__lesson__", "__file__": str(path)})
     finally:
+        Figure.tight_layout = tight_layout
         helpers.QUICK, helpers.SEEDS = saved_quick, saved_seeds
         helpers.save_figures_to(saved_dir)
         plt.close("all")
