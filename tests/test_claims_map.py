@@ -14,7 +14,7 @@ MAP = lessons.HERE / "CLAIMS.md"
 def rows():
     table = []
     for line in MAP.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]   # \| is a pipe inside a cell
         if line.startswith("|") and len(cells) == 5 and re.match(r"(\d+|T)\. ", cells[0]):
             table.append(cells)
     return table
