@@ -65,40 +65,10 @@ def import_losses(source):
 
 
 def loss_tool(argv):
-    """`check NAME`, `explore NAME` and `losses`: the harness for registered losses."""
-    import losses
+    """`check NAME`, `explore NAME` and `losses`: the loss workbench's command line."""
+    from losses.workbench.cli import main as workbench_main
 
-    from . import explore as explore_module
-
-    parser = argparse.ArgumentParser(prog=f"python -m lessons {argv[0]}")
-    if argv[0] != "losses":
-        parser.add_argument("name", help="a loss in the catalogue (python -m lessons losses lists them)")
-        parser.add_argument("--param", action="append", type=parse_param, default=[], metavar="K=V",
-                            help="a loss parameter, e.g. --param delta=0.5 (repeatable)")
-    parser.add_argument("--import", dest="imports", action="append", default=[], metavar="FILE_OR_MODULE",
-                        help="import this first, so the losses it registers are known (repeatable)")
-    if argv[0] == "explore":
-        parser.add_argument("--quick", action="store_true", help="small data, few steps (figures to plots/quick/)")
-        parser.add_argument("--out", help="folder for the figures (default: plots/)")
-    args = parser.parse_args(argv[1:])
-    for source in args.imports:
-        import_losses(source)
-    if argv[0] == "losses":
-        for name, info in losses.catalogue().items():
-            origin = "" if info.builtin else "  (registered)"
-            print(f"  {name:<34} {info.kind:<11} {info.description}{origin}")
-        return 0
-    try:
-        info = losses.get(args.name)
-        params = info.with_params(**dict(args.param))
-    except (KeyError, ValueError) as err:
-        print(f"error: {err.args[0]}", file=sys.stderr)
-        return 2
-    if argv[0] == "check":
-        return 0 if losses.check(info, **params).passed else 1
-    choose_output(args)
-    explore_module.explore(info, quick=args.quick, **params)
-    return 0
+    return workbench_main(argv)
 
 
 def choose_output(args):
