@@ -52,12 +52,16 @@ def pseudo_huber(pred, target, delta=1.0):
 
 # %% [markdown]
 # Values worked out by hand, with δ = 1: at r = 0 the loss is 0; at r = 3 it is
-# √(1 + 9) − 1 = √10 − 1 ≈ 2.1623; the mean of the two is ≈ 1.0811.
+# √(1 + 9) − 1 = √10 − 1 ≈ 2.1623, so the mean is ≈ 1.0811. The engine differentiates the
+# formula: the gradient of the mean with respect to ŷ is r/√(1 + r²) / 2, that is 0 and
+# 3/√10 / 2 ≈ 0.4743.
 
 # %%
-values = pseudo_huber([0.0, 3.0], [0.0, 0.0], reduction="none")
-print(values, "mean:", pseudo_huber([0.0, 3.0], [0.0, 0.0]).item())
-print("by hand:", [0.0, math.sqrt(10) - 1])
+pred = mg.Tensor([0.0, 3.0], requires_grad=True)
+loss = pseudo_huber(pred, [0.0, 0.0])
+loss.backward()
+print("values:", pseudo_huber(pred, [0.0, 0.0], reduction="none").data, "by hand:", [0.0, math.sqrt(10) - 1])
+print("mean:", loss.item(), "gradient:", pred.grad, "by hand:", [0.0, 3 / math.sqrt(10) / 2])
 
 # %% [markdown]
 # ## 2. Check it

@@ -1,7 +1,8 @@
 """Triplet losses: one given triplet per sample, and a whole batch with mining.
 
 Distances are Euclidean (value 0 and gradient 0 where two embeddings coincide: the
-smallest subgradient of the norm, so identical embeddings give finite gradients). Mining picks triplets from the distance values alone (numpy,
+smallest subgradient of the norm, so identical embeddings give finite gradients).
+Mining picks triplets from the distance values alone (numpy,
 no gradient), as is usual in practice; the loss is then computed on the graph from
 the chosen distances, so the gradient is the one of the mined triplets' losses.
 At an exact tie (two candidates at the same distance) the first in index order is taken.

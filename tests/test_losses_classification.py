@@ -182,13 +182,6 @@ def test_bce_matches_loop():
 # ---- gradients --------------------------------------------------------------------
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
-def test_gradcheck_bce(reduction):
-    rng = np.random.default_rng(5)
-    p, y = rng.uniform(0.05, 0.95, size=(2, 3)), rng.uniform(0, 1, size=(2, 3))
-    assert mg.gradcheck(lambda p, y: weighted_total(bce(p, y, reduction=reduction), reduction), p, y)
-
-
-@pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("pos_weight", [None, 2.5, np.array([0.5, 1.0, 3.0])])
 def test_gradcheck_bce_with_logits(reduction, pos_weight):
     rng = np.random.default_rng(6)
@@ -204,13 +197,6 @@ def test_gradcheck_bce_with_logits_through_pos_weight():
     z, y = rng.normal(size=(2, 3)), rng.uniform(0, 1, size=(2, 3))
     pos_weight = mg.Tensor([0.5, 1.0, 3.0], requires_grad=True)
     assert mg.gradcheck(lambda z, w: bce_logits(z, y, pos_weight=w), z, pos_weight)
-
-
-@pytest.mark.parametrize("reduction", REDUCTIONS)
-def test_gradcheck_categorical(reduction):
-    rng = np.random.default_rng(8)
-    p, y = rng.uniform(0.05, 0.95, size=(3, 4)), rng.dirichlet(np.ones(4), size=3)
-    assert mg.gradcheck(lambda p, y: weighted_total(cce(p, y, reduction=reduction), reduction), p, y)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -327,12 +313,6 @@ def test_second_order_at_extreme_logits_is_finite():
         (g,) = mg.grad(bce_logits(z, [1.0, 1.0]), [z], create_graph=True)
         (h,) = mg.grad(g.sum(), [z])
     np.testing.assert_array_equal(h.data, [0.0, 0.0])
-
-
-def test_nan_logits_propagate():
-    with np.errstate(invalid="ignore"):     # numpy's logaddexp flags NaN input as invalid
-        assert np.isnan(bce_logits([np.nan, 0.0], [1.0, 0.0]).item())
-    assert np.isnan(ce([[np.nan, 0.0], [1.0, 2.0]], [0, 1]).item())
 
 
 # ---- properties -------------------------------------------------------------------
@@ -473,10 +453,3 @@ def test_bad_weights_and_options():
     assert ce(np.zeros((2, 3)), [0, 0], weight=[0.0, 1.0, 1.0], reduction="sum").item() == 0.0
 
 
-@pytest.mark.parametrize("loss, args", [
-    (bce, ([0.5], [1.0])), (bce_logits, ([0.5], [1.0])),
-    (cce, ([[0.5, 0.5]], [[1.0, 0.0]])), (ce, ([[0.5, 0.5]], [1])),
-])
-def test_unknown_reduction(loss, args):
-    with pytest.raises(ValueError, match=rf"{loss.__name__}: reduction must be one of .*got 'batchmean'"):
-        loss(*args, reduction="batchmean")

@@ -17,10 +17,10 @@ an empty batch), and so that it takes `reduction="mean" | "sum" | "none"`:
     ...     return (pred - target) ** 2               # one value per element
     >>> squared_error([1.0, 2.0], [0.0, 0.0]).item(), squared_error([1.0, 2.0], [0.0, 0.0], reduction="sum").item()
     (2.5, 5.0)
-    >>> squared_error([[1.0], [2.0]], [0.0, 0.0])
+    >>> squared_error([[1.0], [2.0]], [0.0, 0.0])             # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: squared_error: pred and target must have the same shape, got pred (2, 1) and target (2,); did you mean pred.reshape(-1)?
+    ValueError: squared_error: pred and target must have the same shape, ...; did you mean pred.reshape(-1)?
     >>> losses.unregister("squared_error")
 
 A formula whose signature takes `reduction` applies it itself (with
