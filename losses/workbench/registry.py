@@ -280,7 +280,7 @@ def _ce_gradient(x, label_smoothing=0.0, weight=None):
     return (1 - eps) * w[0] * (p0 - 1) + eps / 3 * (w.sum() * p0 - w[0])
 
 
-_BUILTINS = [
+BUILTINS = [
     # module, function, metadata
     ("regression", "mse", dict(kind="regression", gradient=lambda x: 2 * x)),
     ("regression", "mae", dict(kind="regression", gradient=lambda x: np.sign(x))),
@@ -317,7 +317,7 @@ _BUILTINS = [
                                            gradient=lambda w, l1, l2: l1 * np.sign(w) + 2 * l2 * w)),
 ]
 
-BUILTIN_NAMES = tuple(name for _, name, _ in _BUILTINS)
+BUILTIN_NAMES = tuple(name for _, name, _ in BUILTINS)
 
 
 def _load_builtins():
@@ -326,6 +326,6 @@ def _load_builtins():
     if _builtins_loaded:
         return
     _builtins_loaded = True
-    for module_name, fn_name, meta in _BUILTINS:
+    for module_name, fn_name, meta in BUILTINS:
         module = importlib.import_module(f"losses.{module_name}")
         _catalogue.setdefault(fn_name, make_info(getattr(module, fn_name), name=fn_name, builtin=True, **meta))
