@@ -28,4 +28,12 @@ from .hinge import hinge, multiclass_hinge, squared_hinge
 from .regression import huber, mae, mse
 from .regularization import elastic_net, l1_penalty, l2_penalty
 from .triplet import batch_triplet, triplet
-from .workbench import catalogue, check, explore, get, register, unregister
+from .workbench import catalogue, check, get, register, unregister
+
+
+def __getattr__(name):
+    """`losses.explore` (see `losses.workbench.explorer`), loaded with matplotlib on first use."""
+    if name == "explore":
+        from .workbench.explorer import explore
+        return explore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

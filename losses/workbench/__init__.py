@@ -11,6 +11,13 @@
 `losses.register`, `losses.check`, `losses.catalogue`, `losses.get` and `losses.explore`
 are these, re-exported.
 """
-from .explorer import Exploration, explore, interactive
 from .properties import CheckResult, check
 from .registry import LossInfo, catalogue, get, register, unregister
+
+
+def __getattr__(name):
+    """`explore`, `interactive` and `Exploration` load matplotlib's pyplot, so only when first used."""
+    if name in ("explore", "interactive", "Exploration"):
+        from . import explorer
+        return getattr(explorer, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
