@@ -281,8 +281,12 @@ class Multiclass(Kind):
     problem = "three blobs, a 2-16-3 network"
     metric = "training accuracy"
     probabilities = Binary.probabilities
-    robust_variable = Binary.robust_variable
     kink_params = Binary.kink_params
+
+    @property
+    def robust_variable(self):
+        via = " (probabilities enter as p = softmax(z, 0, 0))" if self.probabilities else ""
+        return f"the margin z of the model's output for the true class{via}"
 
     @property
     def axis_label(self):
