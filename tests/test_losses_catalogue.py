@@ -90,7 +90,7 @@ def test_shape_mismatch_raises_naming_the_argument(name):
     info, k = _kind(name, {})
     for description, inputs in k.mismatched():
         # an (N, 1) column against (N,) targets of an elementwise loss: the hint says how to fix it
-        hint = r".*reshape\(-1\)" if info.kind in ("regression", "binary") else ""
+        hint = r".*reshape\(-1\)" if k.values == "element" else ""
         with pytest.raises(ValueError, match=f"({'|'.join(info.inputs)}){hint}"):
             k.per_sample(_tensors(k, inputs))
         assert description
@@ -164,8 +164,7 @@ def test_non_negative_and_reductions_agree(case, seed, n, scale):
     assert np.isclose(k.call(inputs, reduction="sum").item(), none.data.sum(), rtol=1e-12, atol=1e-12)
     if not any((name, key) in OWN_MEAN for key in options) and name != "batch_triplet":
         assert np.isclose(k.call(inputs, reduction="mean").item(), none.data.mean(), rtol=1e-12, atol=1e-12)
-    per_element = info.kind in ("regression", "binary")
-    if per_element:
+    if k.values == "element":
         assert none.shape == np.shape(inputs[0])
     elif name != "batch_triplet":
         assert none.shape == (np.shape(inputs[0])[0],)

@@ -35,11 +35,13 @@ class Kind:
     """Shared machinery; each kind below states its own facts and overrides what differs."""
     name = ""
     data = ()                     # the data arguments, in order, as a student would name them
+    batch_data = ()               # another form a loss of this kind may take (triplets: a labelled batch)
     inputs = ()                   # what the first argument may hold; the first is the default
     targets = ()                  # the label conventions; the first is the default
     kink_params = ()              # parameters whose value places a kink (δ, a margin)
     cases = (None,)               # one curve per case (pairs: similar and dissimilar)
     differentiable = (0,)         # the data arguments that carry a gradient
+    values = "sample"             # what the formula returns one value per: "element", "sample", or None
     axis_label = "x"
     robust_axis = np.array([1.0, 10.0, 100.0, 1000.0])
     robust_variable = ""          # the variable whose gradient the robustness line measures
@@ -112,6 +114,8 @@ class Kind:
         return tuple(a.astype(np.float32) if a.dtype.kind == "f" else a for a in inputs)
 
     def samples(self, rng):
+        if self.values == "element":                   # any shape: a vector and a (3, 2) matrix
+            return [self.sample(rng, 6), tuple(a.reshape(3, 2) for a in self.sample(rng, 6))]
         return [self.sample(rng, 6), self.sample(rng, 3)]
 
     def empty(self):
@@ -121,6 +125,7 @@ class Kind:
 
 class Regression(Kind):
     name = "regression"
+    values = "element"
     data = ("pred", "target")
     inputs = ("prediction",)
     targets = ("real",)
@@ -137,9 +142,6 @@ class Regression(Kind):
 
     def sample(self, rng, n, scale=1.0):
         return (scale * rng.standard_normal(n), scale * rng.standard_normal(n))
-
-    def samples(self, rng):
-        return [self.sample(rng, 6), tuple(a.reshape(3, 2) for a in self.sample(rng, 6))]
 
     def kinks(self):
         spots = [0.0] + [v for v in self.kink_values() if v > 0]
@@ -167,6 +169,7 @@ class Regression(Kind):
 
 class Binary(Kind):
     name = "binary"
+    values = "element"
     data = ("logits", "target")
     inputs = ("logit", "score", "probability")
     targets = ("0/1", "-1/+1")
@@ -223,9 +226,6 @@ class Binary(Kind):
         if self.probabilities:
             return (rng.uniform(0.05, 0.95, n), y)
         return (2.0 * scale * rng.standard_normal(n), y)
-
-    def samples(self, rng):
-        return [self.sample(rng, 6), tuple(a.reshape(3, 2) for a in self.sample(rng, 6))]
 
     def _signed(self, margins):
         """Outputs and labels with the given margins y·z, every other one for a negative sample."""
@@ -440,6 +440,7 @@ class Pairs(Kind):
 class Triplets(Kind):
     name = "triplets"
     data = ("anchor", "positive", "negative")
+    batch_data = ("embeddings", "labels")
     inputs = ("embedding",)
     targets = ("labels",)
     kink_params = ("margin",)
@@ -543,6 +544,7 @@ class Triplets(Kind):
 
 class Penalty(Kind):
     name = "penalty"
+    values = None                 # one number for all the weights: no reduction
     data = ("params",)
     inputs = ("weights",)
     differentiable = (0, 1)

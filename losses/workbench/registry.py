@@ -63,8 +63,8 @@ class LossInfo:
 
     @property
     def batch_form(self):
-        """True for a triplet loss over a labelled batch: f(embeddings, labels)."""
-        return self.kind == "triplets" and len(self.inputs) == 2
+        """True for a loss in its kind's batch form, e.g. a triplet loss f(embeddings, labels)."""
+        return len(self.inputs) != len(KINDS[self.kind].data)
 
     def with_params(self, **overrides):
         """The defaults with `overrides` applied; an unknown name raises ValueError."""
@@ -108,7 +108,7 @@ def _wrap(formula, name, kind_class, info_fields, takes_reduction):
     @functools.wraps(formula)
     def loss(*args, **kwargs):
         reduction = "mean" if takes_reduction else kwargs.pop("reduction", "mean")
-        if kind_class.name != "penalty" and not takes_reduction:
+        if kind_class.values and not takes_reduction:
             validate.reduction(reduction, name)                  # a bad reduction raises before any work
         bound = sig.bind(*args, **kwargs)
         data = kind.prepare(name, inputs, [bound.arguments[n] for n in inputs])
@@ -117,16 +117,16 @@ def _wrap(formula, name, kind_class, info_fields, takes_reduction):
         if not isinstance(values, mg.Tensor):
             raise TypeError(f"{name}: returned {type(values).__name__}, not a minigrad Tensor: build the "
                             f"formula from minigrad ops (tensor arithmetic, .exp(), .log(), mg.relu, ...)")
-        if takes_reduction or kind_class.name == "penalty":
+        if takes_reduction or not kind_class.values:
             return values
         if values.ndim == 0:
             raise ValueError(f"{name}: the formula returned a single number; return one value per "
-                             f"{'element' if kind_class.name in ('regression', 'binary') else 'sample'} and "
+                             f"{kind_class.values} and "
                              f"let register apply reduction= (or take a reduction argument and apply it "
                              f"with losses.reduce.apply)")
         return reduce.apply(values, reduction, name)
 
-    if kind_class.name != "penalty" and not takes_reduction:
+    if kind_class.values and not takes_reduction:
         extra = inspect.Parameter("reduction", inspect.Parameter.KEYWORD_ONLY, default="mean")
         loss.__signature__ = sig.replace(parameters=[*sig.parameters.values(), extra])
     return loss
@@ -159,7 +159,8 @@ def make_info(fn, *, name=None, kind="regression", input=None, target=None, grad
         raise ValueError(f"register: cannot read the signature of {name}") from None
     named = [p for p in sig.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
     required = [p.name for p in named if p.default is p.empty and p.kind != p.KEYWORD_ONLY]
-    n_inputs = 2 if kind == "triplets" and len(required) == 2 else len(kind_class.data)   # batch form
+    batch = kind_class.batch_data and len(required) == len(kind_class.batch_data)
+    n_inputs = len(kind_class.batch_data if batch else kind_class.data)
     if len(required) < n_inputs:
         raise ValueError(f"register: a {kind} loss takes {n_inputs} data arguments first (e.g. "
                          f"{', '.join(kind_class.data)}), but {name}{sig} has only {len(required)} without a default")
@@ -178,7 +179,7 @@ def make_info(fn, *, name=None, kind="regression", input=None, target=None, grad
     takes_reduction = "reduction" in sig.parameters
     wrapped = fn if builtin else _wrap(fn, name, kind_class, fields, takes_reduction)
     doc = inspect.getdoc(fn) or ""
-    return LossInfo(name=name, fn=wrapped, has_reduction=takes_reduction or (kind != "penalty" and not builtin),
+    return LossInfo(name=name, fn=wrapped, has_reduction=takes_reduction or bool(kind_class.values and not builtin),
                     description=description or (doc.splitlines()[0] if doc else ""), builtin=builtin,
                     formula=fn, **fields)
 
