@@ -318,6 +318,11 @@ class Exploration:
     warnings: list = field(default_factory=list)
     paths: list = field(default_factory=list)
 
+    def __repr__(self):
+        numbers = ", ".join(f"{k}: {v:.3g}" for k, v in self.numbers.items())
+        return (f"<Exploration of {self.name}: figures {', '.join(self.figures)}; {numbers}"
+                + "".join(f"; {w}" for w in self.warnings) + ">")
+
     def close(self):
         """Close the figures (after saving them), so that a long script does not keep them in memory."""
         for fig in self.figures.values():
@@ -369,6 +374,9 @@ class Sliders:
     sliders: dict
     lines: dict
     params: dict
+
+    def __repr__(self):
+        return f"<Sliders for {', '.join(self.sliders) or 'no parameter'}; parameters now {self.params}>"
 
 
 def _numeric(params):

@@ -444,7 +444,7 @@ class Triplets(Kind):
     inputs = ("embedding",)
     targets = ("labels",)
     kink_params = ("margin",)
-    robust_variable = "d(a,p) − d(a,n), as the positive drifts away"
+    robust_variable = "d(a,p) − d(a,n) (the positive drifting away)"
     reference = "triplet"
     problem = "triplets from three blobs, a 2-16-2 embedding"
     metric = "separation: between / within-class distance"
@@ -548,7 +548,7 @@ class Penalty(Kind):
     data = ("params",)
     inputs = ("weights",)
     differentiable = (0, 1)
-    axis_label = "a weight w"
+    axis_label = "weight w"
     robust_variable = ""
     problem = "10 weights, 3 of them non-zero, 15 samples"
     metric, metric_scale, higher_is_better = "test mean squared error", "log", False

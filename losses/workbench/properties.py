@@ -155,7 +155,8 @@ def _gradient(info, k, rng):
                 where = f" (reduction={reduction!r})" if reduction else ""
                 raise _Failure(f"backward disagrees with finite differences{where}: {err}") from None
     what = "every reduction" if info.has_reduction else "no reduction argument"
-    return PASS, f"backward matches finite differences at {len(samples)} random inputs, {what}"
+    inputs = f"{len(samples)} random input" + ("s" if len(samples) != 1 else "")
+    return PASS, f"backward matches finite differences at {inputs}, {what}"
 
 
 def off_kinks(k, x):
