@@ -276,3 +276,28 @@ def test_losses_never_import_lessons_nor_name_a_private_module(path):
     texts += [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
     for text in texts:
         assert not re.search(r"losses[./]_\w|_checks|_reduce\b|_kinds", text), (path, text[:200])
+
+
+def test_template_runs_as_a_notebook_with_sliders_in_ipympl(tmp_path, monkeypatch):
+    # cell by cell in a real kernel, with `%matplotlib widget` (ipympl) first and, after the
+    # slider cell, a cell that moves δ and reads the redrawn gradient back
+    jupytext = pytest.importorskip("jupytext")
+    nbclient = pytest.importorskip("nbclient")
+    nbformat = pytest.importorskip("nbformat")
+    pytest.importorskip("ipympl")
+    notebook = jupytext.read(TEMPLATE)
+    slider_cell = next(i for i, c in enumerate(notebook.cells) if c.cell_type == "code" and "interactive(" in c.source)
+    notebook.cells.insert(slider_cell + 1, nbformat.v4.new_code_cell(textwrap.dedent("""
+        sliders.sliders["delta"].set_val(0.5)
+        gradient = sliders.lines["gradient"][0]
+        r = gradient.get_xdata()
+        assert np.allclose(gradient.get_ydata(), r / np.sqrt(1 + (r / 0.5) ** 2))
+        print(type(sliders.fig.canvas).__module__)
+    """)))
+    notebook.cells.insert(0, nbformat.v4.new_code_cell("%matplotlib widget"))
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    assert "ipympl" in notebook.cells[slider_cell + 2].outputs[0]["text"]
+    _written(tmp_path / "plots", "explore_pseudo_huber")
