@@ -110,9 +110,8 @@ print(f"distance of the fitted line to the true one: pseudo-Huber {ours:.3f}, MS
 #
 # In Jupyter, run `%matplotlib widget` (the ipympl package) first, then the cell below: a
 # slider for δ redraws the loss, gradient and curvature as you move it. From a terminal,
-# `python -m lessons explore pseudo_huber --import your_own_loss.py --interactive` opens
-# the same figure in a window. Keep the returned object: its sliders stop responding once
-# nothing refers to them.
+# `explore --interactive` opens the same figure in a window (next section). Keep the
+# returned object: its sliders stop responding once nothing refers to them.
 
 # %%
 sliders = losses.workbench.interactive("pseudo_huber", delta=DELTA)
@@ -120,14 +119,17 @@ sliders = losses.workbench.interactive("pseudo_huber", delta=DELTA)
 # %% [markdown]
 # ## 5. From the command line
 #
-# Once a file registers a loss, the command line knows it. From the folder that holds
-# this file (any folder works; the path is relative to where you are):
+# Once a file registers a loss, the command line knows it. Copy the two cells of step 1
+# (the imports and the decorated formula) into a file of their own, `my_loss.py`; then,
+# from the folder that holds it (any folder works: the path is relative to where you are):
 #
-#     python -m lessons check pseudo_huber --import your_own_loss.py
-#     python -m lessons explore pseudo_huber --param delta=0.2 --import your_own_loss.py
+#     python -m lessons check pseudo_huber --import my_loss.py
+#     python -m lessons explore pseudo_huber --param delta=0.2 --import my_loss.py
+#     python -m lessons explore pseudo_huber --import my_loss.py --interactive
 #
-# The figures go to `./plots`, named with the parameters you changed
-# (`explore_pseudo_huber_delta=0.2_curves.png`).
+# `check` exits with 1 when a line fails. `explore` writes its figures to `./plots`, named
+# with the parameters you changed (`explore_pseudo_huber_delta=0.2_curves.png`).
+# (`--import your_own_loss.py` works too, but runs this whole notebook first.)
 #
 # A formula that needs its own reduction (a mean over something other than the samples)
 # takes a `reduction` argument; register then leaves the reduction to it, and
