@@ -38,7 +38,7 @@ def binary_cross_entropy(prob, target, reduction="mean"):
     exactly 0 or 1 gives a finite loss (at most 100 per entry, in float32 as in float64)
     and a finite gradient and curvature (0 where the clamp is active) instead of inf and nan. From logits, prefer
     `binary_cross_entropy_with_logits`: it never rounds σ(z) to 0 or 1 first.
-    Targets may be soft (any value in [0, 1]). `prob` and `target` are checked to lie
+    Targets may be soft (any value in [0, 1]). `prob` and `target` are validated to lie
     in [0, 1], so NaN in either raises ValueError.
     Reference: C. M. Bishop, "Pattern Recognition and Machine Learning", 2006, eq. 4.90.
 
@@ -101,7 +101,7 @@ def categorical_cross_entropy(prob, target, reduction="mean"):
     -100 as in `binary_cross_entropy`, so a probability of exactly 0 gives a finite
     loss, and 0·log 0 counts as 0 where the target is 0. Rows are not required to
     sum to 1. From logits, prefer `cross_entropy`, which uses log_softmax.
-    `prob` and `target` are checked to lie in [0, 1], so NaN in either raises ValueError.
+    `prob` and `target` are validated to lie in [0, 1], so NaN in either raises ValueError.
     Reference: Goodfellow, Bengio and Courville, "Deep Learning", 2016, sec. 6.2.2.3.
 
     >>> # one-hot on class 1, where p = 0.25:  -log 0.25 = 2·log 2 ≈ 1.386294

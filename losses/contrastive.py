@@ -20,7 +20,7 @@ def contrastive(x1, x2, y, margin=1.0, reduction="mean"):
     smallest subgradient of the norm), so two identical embeddings give finite gradients. A
     dissimilar pair already farther apart than the margin gives 0 and no gradient.
     `y` must contain only 0 or 1 (a NaN there raises); `margin` must be a finite
-    number >= 0. NaN in the embeddings is not checked: it propagates to a NaN loss.
+    number >= 0. NaN in the embeddings is not validated: it propagates to a NaN loss.
     Reference: R. Hadsell, S. Chopra and Y. LeCun, "Dimensionality Reduction by
     Learning an Invariant Mapping", CVPR 2006.
 

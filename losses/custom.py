@@ -6,7 +6,7 @@ is a new loss with no new code. This module shows the three techniques the lectu
 names (weighted combinations, task-specific terms, curriculum weighting) and its
 examples (reconstruction, perceptual and adversarial losses), each a thin composition
 of existing losses and ops. `log_cosh` is written the way you would add a loss of your
-own: check the inputs, compute one value per element, reduce.
+own: validate the inputs, compute one value per element, reduce.
 """
 import math
 
@@ -23,7 +23,7 @@ def weighted_sum(terms, weights):
     """A weighted combination of losses: Σₖ wₖ·Lₖ.
 
     Lecture form:   L = Σₖ wₖ·Lₖ   ("balance multiple objectives").
-    Losses are tensors, so this is `w1 * L1 + w2 * L2 + ...` written once with checks:
+    Losses are tensors, so this is `w1 * L1 + w2 * L2 + ...` written once with validation:
     the terms must all have the same shape (reduce each first, or pass "none" losses of
     one shape) and each weight must be a finite number >= 0 (a negative weight would
     reward the term it multiplies). Gradients add up the same way: dL/dθ = Σₖ wₖ·dLₖ/dθ.

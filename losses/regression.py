@@ -2,7 +2,7 @@
 
 Each is elementwise: `pred` and `target` have the same shape (any shape), `"none"`
 keeps that shape, `"mean"` averages every entry and `"sum"` adds them.
-NaN in `pred` or `target` is not checked: it propagates to a NaN loss.
+NaN in `pred` or `target` is not validated: it propagates to a NaN loss.
 """
 import minigrad as mg
 

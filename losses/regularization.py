@@ -3,7 +3,7 @@
 Each takes `params`, a list of tensors (a model's `parameters()`, or a single tensor),
 and returns one scalar tensor: there is no per-sample value, so no `reduction`.
 The penalty is a tensor like any loss, so `mse(pred, y) + l2_penalty(model.parameters(), 1e-4)`
-trains both terms. NaN in a parameter is not checked: it propagates to a NaN penalty.
+trains both terms. NaN in a parameter is not validated: it propagates to a NaN penalty.
 """
 import numpy as np
 

@@ -26,7 +26,7 @@ def triplet(anchor, positive, negative, margin=1.0, squared=False, reduction="me
     positive or negative it is taken with gradient 0 and the gradients stay finite; with squared=True no root is taken at all. At
     d(a,p) - d(a,n) + margin = 0 the kink takes relu'(0) = 0: a margin exactly met costs
     nothing and pushes nothing. An easy triplet, d(a,n) > d(a,p) + margin, gives 0.
-    `margin` must be a finite number >= 0. NaN in the embeddings is not checked: it
+    `margin` must be a finite number >= 0. NaN in the embeddings is not validated: it
     propagates to a NaN loss.
     Reference: F. Schroff, D. Kalenichenko and J. Philbin, "FaceNet: A Unified Embedding
     for Face Recognition and Clustering", CVPR 2015.

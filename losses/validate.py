@@ -14,9 +14,9 @@ the same way (or let `losses.register` do the common part: see `losses.register`
     ...
     ValueError: my_loss: pred and target must have the same shape, got pred (2, 1) and target (2,); did you mean pred.reshape(-1)?
 
-Predictions and logits are not checked for NaN: a NaN there propagates to a NaN
-loss. Targets, labels, probabilities and parameters are range-checked, so a NaN
-there fails its check and raises. An empty batch raises (`nonempty`): a mean over
+Predictions and logits are not validated for NaN: a NaN there propagates to a NaN
+loss. Targets, labels, probabilities and parameters are range-validated, so a NaN
+there fails validation and raises. An empty batch raises (`nonempty`): a mean over
 nothing has no value.
 """
 import numbers

@@ -81,7 +81,7 @@ def disagreements(info, k, x):
             i = np.flatnonzero(bad)[0]
             out.append(f"warning: backward disagrees with finite differences along the {k.axis_label}{on}: at "
                        f"{x[i]:.4g} backward gives {slope[i]:.6g}, finite differences {numeric[i]:.6g} "
-                       f"({int(bad.sum())} of {len(x)} points); check the backward of any op you recorded")
+                       f"({int(bad.sum())} of {len(x)} points); look at the backward of any op you recorded")
         found = closed_form_gap(info, k, x, case, slope)
         if found and found[2]:
             i, expected = found[:2]

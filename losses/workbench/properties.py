@@ -266,7 +266,7 @@ def _shapes(info, k, rng):
             raise _Failure(f"{description} raised {type(err).__name__} ({err}); expected ValueError "
                            f"naming the argument") from None
         raise _Failure(f"{description} was accepted: it silently broadcast to a result of shape "
-                       f"{getattr(out, 'shape', '?')}; check shapes first (losses.validate.same_shape)")
+                       f"{getattr(out, 'shape', '?')}; validate the shapes first (losses.validate.same_shape)")
     return PASS, "ValueError for " + "; ".join(d for d, _ in cases)
 
 
