@@ -287,6 +287,8 @@ def test_template_runs_as_a_notebook_with_sliders_in_ipympl(tmp_path, monkeypatc
     nbformat = pytest.importorskip("nbformat")
     if importlib.util.find_spec("ipympl") is None:     # not imported here: importing it switches this process to its backend
         pytest.skip("ipympl is not installed")
+    if "python3" not in pytest.importorskip("jupyter_client.kernelspec").find_kernel_specs():
+        pytest.skip("no python3 Jupyter kernel")
     notebook = jupytext.read(TEMPLATE)
     slider_cell = next(i for i, c in enumerate(notebook.cells) if c.cell_type == "code" and "interactive(" in c.source)
     notebook.cells.insert(slider_cell + 1, nbformat.v4.new_code_cell(textwrap.dedent("""
