@@ -14,13 +14,10 @@ Figures go to ./plots of the folder you run from. Stepping through a lesson as a
 Your own loss (see lessons/your_own_loss.py):
     python -m lessons losses                          list the catalogue of losses
     python -m lessons check NAME [--param k=v ...]    check a registered loss; exit 1 on a failure
-    python -m lessons explore NAME [--param k=v ...]  its figures
+    python -m lessons explore NAME [--param k=v ...]  its figures, into ./plots (--interactive: sliders)
     --import FILE_OR_MODULE                           first import a file that registers losses
 """
 import argparse
-import ast
-import importlib
-import importlib.util
 import sys
 import time
 from pathlib import Path
@@ -76,65 +73,11 @@ def write_answers(numbers):
     return 0
 
 
-def parse_param(text):
-    """'delta=0.5' -> ('delta', 0.5); values are Python literals (0.5, None, True), else strings."""
-    key, sep, value = text.partition("=")
-    if not sep or not key.strip():
-        raise argparse.ArgumentTypeError(f"--param expects name=value, got {text!r}")
-    try:
-        value = ast.literal_eval(value.strip())
-    except (ValueError, SyntaxError):
-        value = value.strip()                        # a bare word: mining=hard
-    return key.strip(), value
-
-
-def import_losses(source):
-    """Import a module (dotted name) or a .py file, so that its @losses.register calls run."""
-    path = Path(source)
-    if source.endswith(".py") or path.exists():
-        spec = importlib.util.spec_from_file_location(path.stem, path)
-        if spec is None or not path.exists():
-            raise SystemExit(f"--import: no file {source}")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-    return importlib.import_module(source)
-
-
 def loss_tool(argv):
-    """`check NAME`, `explore NAME` and `losses`: the harness for registered losses."""
-    import losses
+    """`check NAME`, `explore NAME` and `losses`: the loss workbench's command line."""
+    from losses.workbench.cli import main as workbench_main
 
-    from . import explore as explore_module
-
-    parser = argparse.ArgumentParser(prog=f"python -m lessons {argv[0]}")
-    if argv[0] != "losses":
-        parser.add_argument("name", help="a loss in the catalogue (python -m lessons losses lists them)")
-        parser.add_argument("--param", action="append", type=parse_param, default=[], metavar="K=V",
-                            help="a loss parameter, e.g. --param delta=0.5 (repeatable)")
-    parser.add_argument("--import", dest="imports", action="append", default=[], metavar="FILE_OR_MODULE",
-                        help="import this first, so the losses it registers are known (repeatable)")
-    if argv[0] == "explore":
-        parser.add_argument("--quick", action="store_true", help="small data, few steps (figures to plots/quick/)")
-        parser.add_argument("--out", help="folder for the figures (default: plots/)")
-    args = parser.parse_args(argv[1:])
-    for source in args.imports:
-        import_losses(source)
-    if argv[0] == "losses":
-        for name, info in losses.catalogue().items():
-            origin = "" if info.builtin else "  (registered)"
-            print(f"  {name:<34} {info.kind:<11} {info.description}{origin}")
-        return 0
-    try:
-        info = losses.get(args.name)
-        params = info.with_params(**dict(args.param))
-    except (KeyError, ValueError) as err:
-        print(f"error: {err.args[0]}", file=sys.stderr)
-        return 2
-    if argv[0] == "check":
-        return 0 if losses.check(info, **params).passed else 1
-    explore_module.explore(info, quick=args.quick, **params)
-    return 0
+    return workbench_main(argv)
 
 
 def main(argv=None):

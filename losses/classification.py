@@ -8,21 +8,26 @@ import numpy as np
 
 import minigrad as mg
 
-from . import _checks, _reduce
+from . import reduce, validate
 
 LOG_FLOOR = -100.0   # PyTorch's BCE clamps log(p) at -100 so that p = 0 or 1 gives a finite loss
 
 
 def _log_clamped(p):
-    """log p, clamped below at -100: finite at p = 0, and no log(0) warning.
+    """max(log p, -100), finite in value, gradient and curvature for every p in [0, 1], float32 too.
 
-    Written as log(max(p, e^-100)) = max(log p, -100), so the log never sees a 0. Where
-    the clamp is active the loss is flat and the gradient is 0. float32 cannot hold
-    e^-100 as a normal number; there the floor is its smallest normal number
-    (log ≈ -87.3), so that 1/p in the gradient stays finite.
+    Where p < e^-100 the log is clamped: the value is -100 and the gradient 0. float32
+    cannot hold 1/p below its smallest normal number (1.2e-38: 1/p would overflow), so
+    there too the value max(log p, -100) is taken as a constant with gradient 0; in
+    float64 that threshold is e^-100 itself. The log is evaluated at 1 on the clamped
+    entries, so neither backward pass meets 1/0 or 0 · inf (PyTorch clamps the same way).
     """
-    floor = max(np.exp(LOG_FLOOR), float(np.finfo(p.dtype).tiny))
-    return p.clip(floor, None).log()
+    flat = p.data < max(np.exp(LOG_FLOOR), float(np.finfo(p.dtype).tiny))
+    if not np.any(flat):
+        return p.log()
+    tiny = np.maximum(p.data.astype(np.float64), 1e-300)          # log(1e-300) < -100: no log(0) warning
+    clamped = np.where(flat, np.maximum(np.log(tiny), LOG_FLOOR), 0.0).astype(p.dtype)
+    return mg.where(flat, clamped, mg.where(flat, 1.0, p).log())
 
 
 def binary_cross_entropy(prob, target, reduction="mean"):
@@ -30,10 +35,10 @@ def binary_cross_entropy(prob, target, reduction="mean"):
 
     Lecture form:   L = -[y·log(p) + (1-y)·log(1-p)]
     Each log is clamped at -100, as PyTorch's `F.binary_cross_entropy` does, so p of
-    exactly 0 or 1 gives a finite loss (at most 100 per entry) and a finite gradient
-    (0 where the clamp is active) instead of inf and nan. From logits, prefer
+    exactly 0 or 1 gives a finite loss (at most 100 per entry, in float32 as in float64)
+    and a finite gradient and curvature (0 where the clamp is active) instead of inf and nan. From logits, prefer
     `binary_cross_entropy_with_logits`: it never rounds σ(z) to 0 or 1 first.
-    Targets may be soft (any value in [0, 1]). `prob` and `target` are checked to lie
+    Targets may be soft (any value in [0, 1]). `prob` and `target` are validated to lie
     in [0, 1], so NaN in either raises ValueError.
     Reference: C. M. Bishop, "Pattern Recognition and Machine Learning", 2006, eq. 4.90.
 
@@ -43,12 +48,13 @@ def binary_cross_entropy(prob, target, reduction="mean"):
     100.0
     """
     fn = "binary_cross_entropy"
-    p, y = _checks.same_shape(prob, target, fn, names=("prob", "target"))
-    _checks.in_range(p, 0.0, 1.0, fn, "prob")
-    _checks.in_range(y, 0.0, 1.0, fn, "target")
-    _checks.reduction(reduction, fn)
+    p, y = validate.same_shape(prob, target, fn, names=("prob", "target"))
+    validate.nonempty(p, fn, "prob")
+    validate.in_range(p, 0.0, 1.0, fn, "prob")
+    validate.in_range(y, 0.0, 1.0, fn, "target")
+    validate.reduction(reduction, fn)
     loss = -(y * _log_clamped(p) + (1.0 - y) * _log_clamped(1.0 - p))
-    return _reduce.apply(loss, reduction, fn)
+    return reduce.apply(loss, reduction, fn)
 
 
 def binary_cross_entropy_with_logits(logits, target, pos_weight=None, reduction="mean"):
@@ -75,15 +81,16 @@ def binary_cross_entropy_with_logits(logits, target, pos_weight=None, reduction=
     10000.0
     """
     fn = "binary_cross_entropy_with_logits"
-    z, y = _checks.same_shape(logits, target, fn, names=("logits", "target"))
-    _checks.in_range(y, 0.0, 1.0, fn, "target")
-    _checks.reduction(reduction, fn)
+    z, y = validate.same_shape(logits, target, fn, names=("logits", "target"))
+    validate.nonempty(z, fn, "logits")
+    validate.in_range(y, 0.0, 1.0, fn, "target")
+    validate.reduction(reduction, fn)
     positive = y * mg.softplus(-z)                     # -y·log σ(z)
     if pos_weight is not None:
-        positive = positive * _checks.nonnegative_weights(pos_weight, fn, "pos_weight", like=z,
+        positive = positive * validate.nonnegative_weights(pos_weight, fn, "pos_weight", like=z,
                                                           broadcasts_to=z.shape)
     loss = positive + (1.0 - y) * mg.softplus(z)       # -(1-y)·log(1 - σ(z))
-    return _reduce.apply(loss, reduction, fn)
+    return reduce.apply(loss, reduction, fn)
 
 
 def categorical_cross_entropy(prob, target, reduction="mean"):
@@ -94,7 +101,7 @@ def categorical_cross_entropy(prob, target, reduction="mean"):
     -100 as in `binary_cross_entropy`, so a probability of exactly 0 gives a finite
     loss, and 0·log 0 counts as 0 where the target is 0. Rows are not required to
     sum to 1. From logits, prefer `cross_entropy`, which uses log_softmax.
-    `prob` and `target` are checked to lie in [0, 1], so NaN in either raises ValueError.
+    `prob` and `target` are validated to lie in [0, 1], so NaN in either raises ValueError.
     Reference: Goodfellow, Bengio and Courville, "Deep Learning", 2016, sec. 6.2.2.3.
 
     >>> # one-hot on class 1, where p = 0.25:  -log 0.25 = 2·log 2 ≈ 1.386294
@@ -102,13 +109,14 @@ def categorical_cross_entropy(prob, target, reduction="mean"):
     1.386294
     """
     fn = "categorical_cross_entropy"
-    p, y = _checks.same_shape(prob, target, fn, names=("prob", "target"))
-    _checks.ndim_exactly(p, 2, fn, "prob", "(N, C)")
-    _checks.in_range(p, 0.0, 1.0, fn, "prob")
-    _checks.in_range(y, 0.0, 1.0, fn, "target")
-    _checks.reduction(reduction, fn)
+    p, y = validate.same_shape(prob, target, fn, names=("prob", "target"))
+    validate.ndim_exactly(p, 2, fn, "prob", "(N, C)")
+    validate.nonempty(p, fn, "prob")
+    validate.in_range(p, 0.0, 1.0, fn, "prob")
+    validate.in_range(y, 0.0, 1.0, fn, "target")
+    validate.reduction(reduction, fn)
     loss = -(y * _log_clamped(p)).sum(axis=1)
-    return _reduce.apply(loss, reduction, fn)
+    return reduce.apply(loss, reduction, fn)
 
 
 def cross_entropy(logits, target, weight=None, label_smoothing=0.0, reduction="mean"):
@@ -140,31 +148,32 @@ def cross_entropy(logits, target, weight=None, label_smoothing=0.0, reduction="m
     0.693147
     """
     fn = "cross_entropy"
-    z = _checks.as_tensor(logits, fn, "logits")
-    _checks.ndim_exactly(z, 2, fn, "logits", "(N, C)")
+    z = validate.as_tensor(logits, fn, "logits")
+    validate.ndim_exactly(z, 2, fn, "logits", "(N, C)")
+    validate.nonempty(z, fn, "logits")
     n, classes = z.shape
-    epsilon = _checks.fraction(label_smoothing, fn, "label_smoothing")
-    _checks.reduction(reduction, fn)
+    epsilon = validate.fraction(label_smoothing, fn, "label_smoothing")
+    validate.reduction(reduction, fn)
     if weight is not None:
-        weight = _checks.nonnegative_weights(weight, fn, "weight", like=z, shape=(classes,))
+        weight = validate.nonnegative_weights(weight, fn, "weight", like=z, shape=(classes,))
     log_p = z.log_softmax(axis=1)
 
     target_shape = target.shape if isinstance(target, mg.Tensor) else np.shape(target)
     if target_shape == z.shape:                                   # probabilities (N, C)
-        _, y = _checks.same_shape(z, target, fn, names=("logits", "target"))
-        _checks.in_range(y, 0.0, 1.0, fn, "target")
+        _, y = validate.same_shape(z, target, fn, names=("logits", "target"))
+        validate.in_range(y, 0.0, 1.0, fn, "target")
         if epsilon:
             y = (1.0 - epsilon) * y + epsilon / classes
         if weight is not None:
             y = y * weight
-        return _reduce.apply(-(log_p * y).sum(axis=1), reduction, fn)
+        return reduce.apply(-(log_p * y).sum(axis=1), reduction, fn)
 
     if len(target_shape) != 1:
         hint = "; did you mean target.reshape(-1)?" if target_shape == (n, 1) else ""
         raise ValueError(f"{fn}: target must be class indices of shape ({n},) or probabilities "
                          f"of shape {z.shape}, got shape {target_shape}{hint}")
-    _checks.per_sample(_checks.as_tensor(target, fn, "target"), n, fn, "target")
-    y = _checks.class_indices(target, classes, fn)
+    validate.per_sample(validate.as_tensor(target, fn, "target"), n, fn, "target")
+    y = validate.class_indices(target, classes, fn)
     loss = -log_p[np.arange(n), y]                               # -log p_y
     if weight is not None:
         target_weight = weight[y]                                # w_y, one per sample
@@ -178,4 +187,4 @@ def cross_entropy(logits, target, weight=None, label_smoothing=0.0, reduction="m
             raise ValueError(f"{fn}: the weights of the target classes sum to 0, so the weighted "
                              f"mean is undefined; use reduction='sum' or give those classes weight")
         return loss.sum() / total_weight
-    return _reduce.apply(loss, reduction, fn)
+    return reduce.apply(loss, reduction, fn)

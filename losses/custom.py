@@ -6,7 +6,7 @@ is a new loss with no new code. This module shows the three techniques the lectu
 names (weighted combinations, task-specific terms, curriculum weighting) and its
 examples (reconstruction, perceptual and adversarial losses), each a thin composition
 of existing losses and ops. `log_cosh` is written the way you would add a loss of your
-own: check the inputs, compute one value per element, reduce.
+own: validate the inputs, compute one value per element, reduce.
 """
 import math
 
@@ -14,7 +14,7 @@ import numpy as np
 
 import minigrad as mg
 
-from . import _checks, _reduce
+from . import reduce, validate
 from .classification import binary_cross_entropy_with_logits
 from .regression import mse
 
@@ -23,7 +23,7 @@ def weighted_sum(terms, weights):
     """A weighted combination of losses: Σₖ wₖ·Lₖ.
 
     Lecture form:   L = Σₖ wₖ·Lₖ   ("balance multiple objectives").
-    Losses are tensors, so this is `w1 * L1 + w2 * L2 + ...` written once with checks:
+    Losses are tensors, so this is `w1 * L1 + w2 * L2 + ...` written once with validation:
     the terms must all have the same shape (reduce each first, or pass "none" losses of
     one shape) and each weight must be a finite number >= 0 (a negative weight would
     reward the term it multiplies). Gradients add up the same way: dL/dθ = Σₖ wₖ·dLₖ/dθ.
@@ -56,12 +56,12 @@ def weighted_sum(terms, weights):
     if not terms or len(terms) != len(weights):
         raise ValueError(f"{fn}: terms and weights must be non-empty lists of the same length, "
                          f"got {len(terms)} terms and {len(weights)} weights")
-    terms = [_checks.as_tensor(term, fn, f"terms[{k}]") for k, term in enumerate(terms)]
+    terms = [validate.as_tensor(term, fn, f"terms[{k}]") for k, term in enumerate(terms)]
     for k, term in enumerate(terms[1:], start=1):
         if term.shape != terms[0].shape:
             raise ValueError(f"{fn}: every term must have the same shape, got terms[0] {terms[0].shape} "
                              f"and terms[{k}] {term.shape}; reduce each loss first (reduction='mean')")
-    weights = [_checks.number(w, fn, f"weights[{k}]", minimum=0.0) for k, w in enumerate(weights)]
+    weights = [validate.number(w, fn, f"weights[{k}]", minimum=0.0) for k, w in enumerate(weights)]
     total = weights[0] * terms[0]
     for w, term in zip(weights[1:], terms[1:]):
         total = total + w * term
@@ -91,9 +91,9 @@ def curriculum_weights(difficulty, progress):
     Tensor([0.75, 0.5 , 0.25])
     """
     fn = "curriculum_weights"
-    d = _checks.as_tensor(difficulty, fn, "difficulty").detach()
-    _checks.in_range(d, 0.0, 1.0, fn, "difficulty")
-    t = _checks.fraction(progress, fn, "progress")
+    d = validate.as_tensor(difficulty, fn, "difficulty").detach()
+    validate.in_range(d, 0.0, 1.0, fn, "difficulty")
+    t = validate.fraction(progress, fn, "progress")
     with mg.no_grad():
         return (1.0 - t) * (1.0 - d) + t * d
 
@@ -123,14 +123,15 @@ def log_cosh(pred, target, reduction="mean"):
     >>> log_cosh([0.0, 0.0], [0.0, 1000.0], reduction="none")   # log cosh 0 = 0; 1000 - log 2
     Tensor([  0.        , 999.30685282])
     """
-    pred, target = _checks.same_shape(pred, target, fn="log_cosh")
-    _checks.reduction(reduction, fn="log_cosh")
+    pred, target = validate.same_shape(pred, target, fn="log_cosh")
+    validate.nonempty(pred, "log_cosh", "pred")
+    validate.reduction(reduction, fn="log_cosh")
     r = target - pred
     small = np.abs(r.data) < np.finfo(r.dtype).eps ** 0.25
     r_small = mg.where(small, r, 0.0)           # 0 elsewhere, so r⁴ cannot overflow in the unused branch
     series = r_small ** 2 / 2 - r_small ** 4 / 12
     stable = r + mg.softplus(-2.0 * r) - math.log(2.0)
-    return _reduce.apply(mg.where(small, series, stable), reduction, fn="log_cosh")
+    return reduce.apply(mg.where(small, series, stable), reduction, fn="log_cosh")
 
 
 def _sum_features(values):
@@ -153,10 +154,11 @@ def reconstruction(recon, target, reduction="mean"):
     Tensor([5., 9.])
     """
     fn = "reconstruction"
-    recon, target = _checks.same_shape(recon, target, fn, names=("recon", "target"))
-    _checks.ndim_at_least(recon, 1, fn, "recon", "(N, ...): one sample per row")
-    _checks.reduction(reduction, fn)
-    return _reduce.apply(_sum_features(mse(recon, target, reduction="none")), reduction, fn)
+    recon, target = validate.same_shape(recon, target, fn, names=("recon", "target"))
+    validate.ndim_at_least(recon, 1, fn, "recon", "(N, ...): one sample per row")
+    validate.nonempty(recon, fn, "recon")
+    validate.reduction(reduction, fn)
+    return reduce.apply(_sum_features(mse(recon, target, reduction="none")), reduction, fn)
 
 
 def perceptual(pred, target, feature_map, reduction="mean"):
@@ -182,24 +184,25 @@ def perceptual(pred, target, feature_map, reduction="mean"):
     5.0
     """
     fn = "perceptual"
-    pred, target = _checks.same_shape(pred, target, fn)
-    _checks.ndim_at_least(pred, 1, fn, "pred", "(N, ...): one sample per row")
+    pred, target = validate.same_shape(pred, target, fn)
+    validate.ndim_at_least(pred, 1, fn, "pred", "(N, ...): one sample per row")
+    validate.nonempty(pred, fn, "pred")
     if not callable(feature_map):
         raise ValueError(f"{fn}: feature_map must be a function of a tensor (e.g. a frozen "
                          f"mg.nn.Module), got {type(feature_map).__name__}")
-    _checks.reduction(reduction, fn)
+    validate.reduction(reduction, fn)
     features = feature_map(pred)
     if pred.requires_grad and not (isinstance(features, mg.Tensor) and features.requires_grad):
         raise ValueError(f"{fn}: feature_map must be built from minigrad ops so that gradients "
                          f"reach pred; it returned {type(features).__name__} without a graph")
-    features, target_features = _checks.same_shape(features, feature_map(target), fn,
+    features, target_features = validate.same_shape(features, feature_map(target), fn,
                                                    names=("feature_map(pred)", "feature_map(target)"))
     if features.ndim == 0 or features.shape[0] != pred.shape[0]:
         raise ValueError(f"{fn}: feature_map must keep the sample axis: pred {pred.shape} gave "
                          f"features {features.shape}")
     squared = mse(features, target_features, reduction="none")
     per_sample = _sum_features(squared) / (squared.size // max(squared.shape[0], 1))
-    return _reduce.apply(per_sample, reduction, fn)
+    return reduce.apply(per_sample, reduction, fn)
 
 
 def adversarial_discriminator(real_logits, fake_logits, reduction="mean"):
@@ -218,12 +221,13 @@ def adversarial_discriminator(real_logits, fake_logits, reduction="mean"):
     1.386294
     """
     fn = "adversarial_discriminator"
-    real, fake = _checks.same_shape(real_logits, fake_logits, fn, names=("real_logits", "fake_logits"))
-    _checks.reduction(reduction, fn)
+    real, fake = validate.same_shape(real_logits, fake_logits, fn, names=("real_logits", "fake_logits"))
+    validate.nonempty(real, fn, "real_logits")
+    validate.reduction(reduction, fn)
     ones = np.ones(real.shape, dtype=real.dtype)
     per_sample = (binary_cross_entropy_with_logits(real, ones, reduction="none")
                   + binary_cross_entropy_with_logits(fake, np.zeros_like(ones), reduction="none"))
-    return _reduce.apply(per_sample, reduction, fn)
+    return reduce.apply(per_sample, reduction, fn)
 
 
 def adversarial_generator(fake_logits, reduction="mean"):
@@ -242,7 +246,8 @@ def adversarial_generator(fake_logits, reduction="mean"):
     0.693147
     """
     fn = "adversarial_generator"
-    fake = _checks.as_tensor(fake_logits, fn, "fake_logits")
-    _checks.reduction(reduction, fn)
+    fake = validate.as_tensor(fake_logits, fn, "fake_logits")
+    validate.nonempty(fake, fn, "fake_logits")
+    validate.reduction(reduction, fn)
     ones = np.ones(fake.shape, dtype=fake.dtype)
     return binary_cross_entropy_with_logits(fake, ones, reduction=reduction)

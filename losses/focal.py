@@ -11,7 +11,7 @@ import numpy as np
 
 import minigrad as mg
 
-from . import _checks, _reduce
+from . import reduce, validate
 
 
 def focal(logits, target, alpha=0.25, gamma=2.0, reduction="mean"):
@@ -38,12 +38,13 @@ def focal(logits, target, alpha=0.25, gamma=2.0, reduction="mean"):
     0.129965
     """
     fn = "focal"
-    z, y = _checks.same_shape(logits, target, fn, names=("logits", "target"))
-    _checks.labels_in(y, (0, 1), fn, "target")
+    z, y = validate.same_shape(logits, target, fn, names=("logits", "target"))
+    validate.nonempty(z, fn, "logits")
+    validate.labels_in(y, (0, 1), fn, "target")
     if alpha is not None:
-        alpha = _checks.fraction(alpha, fn, "alpha")
-    gamma = _checks.number(gamma, fn, "gamma", minimum=0.0)
-    _checks.reduction(reduction, fn)
+        alpha = validate.fraction(alpha, fn, "alpha")
+    gamma = validate.number(gamma, fn, "gamma", minimum=0.0)
+    validate.reduction(reduction, fn)
     y = y.detach()                                  # labels steer the formula; no gradient to them
     z_t = z * (2.0 * y - 1.0)                       # zₜ: z for y = 1, -z for y = 0
     minus_log_p_t = mg.softplus(-z_t)               # -log pₜ
@@ -51,7 +52,7 @@ def focal(logits, target, alpha=0.25, gamma=2.0, reduction="mean"):
     loss = modulating * minus_log_p_t
     if alpha is not None:
         loss = (alpha * y + (1.0 - alpha) * (1.0 - y)) * loss     # αₜ
-    return _reduce.apply(loss, reduction, fn)
+    return reduce.apply(loss, reduction, fn)
 
 
 def softmax_focal(logits, target, alpha=None, gamma=2.0, reduction="mean"):
@@ -77,17 +78,18 @@ def softmax_focal(logits, target, alpha=None, gamma=2.0, reduction="mean"):
     0.779791
     """
     fn = "softmax_focal"
-    z = _checks.as_tensor(logits, fn, "logits")
-    _checks.ndim_exactly(z, 2, fn, "logits", "(N, C)")
+    z = validate.as_tensor(logits, fn, "logits")
+    validate.ndim_exactly(z, 2, fn, "logits", "(N, C)")
+    validate.nonempty(z, fn, "logits")
     n, classes = z.shape
     if classes < 2:
         raise ValueError(f"{fn}: logits must have at least 2 classes (shape (N, C) with C >= 2), "
                          f"got {z.shape}")
-    gamma = _checks.number(gamma, fn, "gamma", minimum=0.0)
+    gamma = validate.number(gamma, fn, "gamma", minimum=0.0)
     if alpha is not None:
-        alpha = _checks.nonnegative_weights(alpha, fn, "alpha", like=z, shape=(classes,))
-    _checks.reduction(reduction, fn)
-    y = _checks.class_indices(target, classes, fn, n=n)
+        alpha = validate.nonnegative_weights(alpha, fn, "alpha", like=z, shape=(classes,))
+    validate.reduction(reduction, fn)
+    y = validate.class_indices(target, classes, fn, n=n)
 
     log_normalizer = z.logsumexp(axis=1)                              # log Σ_j e^z_j
     log_p_t = z[np.arange(n), y] - log_normalizer                     # log pₜ
@@ -97,4 +99,4 @@ def softmax_focal(logits, target, alpha=None, gamma=2.0, reduction="mean"):
     loss = -mg.exp(gamma * log_one_minus_p_t) * log_p_t
     if alpha is not None:
         loss = alpha[y] * loss                                        # α_y
-    return _reduce.apply(loss, reduction, fn)
+    return reduce.apply(loss, reduction, fn)

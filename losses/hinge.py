@@ -5,7 +5,7 @@
 """
 import numpy as np
 
-from . import _checks, _reduce
+from . import reduce, validate
 
 
 def hinge(scores, target, reduction="mean"):
@@ -24,10 +24,11 @@ def hinge(scores, target, reduction="mean"):
     1.0
     """
     fn = "hinge"
-    scores, y = _checks.same_shape(scores, target, fn, names=("scores", "target"))
-    _checks.labels_in(y, (-1, 1), fn, "target")
-    _checks.reduction(reduction, fn)
-    return _reduce.apply((1.0 - y * scores).relu(), reduction, fn)
+    scores, y = validate.same_shape(scores, target, fn, names=("scores", "target"))
+    validate.nonempty(scores, fn, "scores")
+    validate.labels_in(y, (-1, 1), fn, "target")
+    validate.reduction(reduction, fn)
+    return reduce.apply((1.0 - y * scores).relu(), reduction, fn)
 
 
 def squared_hinge(scores, target, reduction="mean"):
@@ -46,10 +47,11 @@ def squared_hinge(scores, target, reduction="mean"):
     1.625
     """
     fn = "squared_hinge"
-    scores, y = _checks.same_shape(scores, target, fn, names=("scores", "target"))
-    _checks.labels_in(y, (-1, 1), fn, "target")
-    _checks.reduction(reduction, fn)
-    return _reduce.apply((1.0 - y * scores).relu() ** 2, reduction, fn)
+    scores, y = validate.same_shape(scores, target, fn, names=("scores", "target"))
+    validate.nonempty(scores, fn, "scores")
+    validate.labels_in(y, (-1, 1), fn, "target")
+    validate.reduction(reduction, fn)
+    return reduce.apply((1.0 - y * scores).relu() ** 2, reduction, fn)
 
 
 def multiclass_hinge(scores, target, margin=1.0, reduction="mean"):
@@ -70,13 +72,14 @@ def multiclass_hinge(scores, target, margin=1.0, reduction="mean"):
     2.9
     """
     fn = "multiclass_hinge"
-    scores = _checks.as_tensor(scores, fn, "scores")
-    _checks.ndim_exactly(scores, 2, fn, "scores", "(N, C)")
+    scores = validate.as_tensor(scores, fn, "scores")
+    validate.ndim_exactly(scores, 2, fn, "scores", "(N, C)")
+    validate.nonempty(scores, fn, "scores")
     n, classes = scores.shape
-    margin = _checks.number(margin, fn, "margin", minimum=0.0)
-    _checks.reduction(reduction, fn)
-    y = _checks.class_indices(target, classes, fn, n=n)
+    margin = validate.number(margin, fn, "margin", minimum=0.0)
+    validate.reduction(reduction, fn)
+    y = validate.class_indices(target, classes, fn, n=n)
     true_score = scores[np.arange(n), y].reshape(n, 1)             # s_y, one per sample
     others = 1.0 - np.eye(classes, dtype=scores.dtype)[y]         # 0 at j = y, 1 elsewhere
     loss = ((margin - true_score + scores).relu() * others).sum(axis=1)
-    return _reduce.apply(loss, reduction, fn)
+    return reduce.apply(loss, reduction, fn)

@@ -2,11 +2,11 @@
 
 Each is elementwise: `pred` and `target` have the same shape (any shape), `"none"`
 keeps that shape, `"mean"` averages every entry and `"sum"` adds them.
-NaN in `pred` or `target` is not checked: it propagates to a NaN loss.
+NaN in `pred` or `target` is not validated: it propagates to a NaN loss.
 """
 import minigrad as mg
 
-from . import _checks, _reduce
+from . import reduce, validate
 
 
 def mse(pred, target, reduction="mean"):
@@ -22,10 +22,11 @@ def mse(pred, target, reduction="mean"):
     >>> mse([1.0, 2.0], [0.0, 0.0]).item()      # (1² + 2²) / 2 = 5 / 2
     2.5
     """
-    pred, target = _checks.same_shape(pred, target, fn="mse")
-    _checks.reduction(reduction, fn="mse")
+    pred, target = validate.same_shape(pred, target, fn="mse")
+    validate.nonempty(pred, "mse", "pred")
+    validate.reduction(reduction, fn="mse")
     r = target - pred
-    return _reduce.apply(r ** 2, reduction, fn="mse")
+    return reduce.apply(r ** 2, reduction, fn="mse")
 
 
 def mae(pred, target, reduction="mean"):
@@ -41,10 +42,11 @@ def mae(pred, target, reduction="mean"):
     >>> mae([1.0, -2.0], [0.0, 0.0]).item()     # (|0 - 1| + |0 - (-2)|) / 2 = 3 / 2
     1.5
     """
-    pred, target = _checks.same_shape(pred, target, fn="mae")
-    _checks.reduction(reduction, fn="mae")
+    pred, target = validate.same_shape(pred, target, fn="mae")
+    validate.nonempty(pred, "mae", "pred")
+    validate.reduction(reduction, fn="mae")
     r = target - pred
-    return _reduce.apply(r.abs(), reduction, fn="mae")
+    return reduce.apply(r.abs(), reduction, fn="mae")
 
 
 def huber(pred, target, delta=1.0, reduction="mean"):
@@ -61,9 +63,10 @@ def huber(pred, target, delta=1.0, reduction="mean"):
     >>> huber([0.0, 3.0], [0.5, 0.0]).item()    # (0.5·0.5² + (1·3 - 0.5·1²)) / 2 = (0.125 + 2.5) / 2
     1.3125
     """
-    pred, target = _checks.same_shape(pred, target, fn="huber")
-    delta = _checks.number(delta, fn="huber", name="delta", minimum=0.0, strict=True)
-    _checks.reduction(reduction, fn="huber")
+    pred, target = validate.same_shape(pred, target, fn="huber")
+    validate.nonempty(pred, "huber", "pred")
+    delta = validate.number(delta, fn="huber", name="delta", minimum=0.0, strict=True)
+    validate.reduction(reduction, fn="huber")
     r = (target - pred).abs()
     q = mg.minimum(r, delta)
-    return _reduce.apply(0.5 * q ** 2 + delta * (r - q), reduction, fn="huber")
+    return reduce.apply(0.5 * q ** 2 + delta * (r - q), reduction, fn="huber")

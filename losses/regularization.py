@@ -3,13 +3,13 @@
 Each takes `params`, a list of tensors (a model's `parameters()`, or a single tensor),
 and returns one scalar tensor: there is no per-sample value, so no `reduction`.
 The penalty is a tensor like any loss, so `mse(pred, y) + l2_penalty(model.parameters(), 1e-4)`
-trains both terms. NaN in a parameter is not checked: it propagates to a NaN penalty.
+trains both terms. NaN in a parameter is not validated: it propagates to a NaN penalty.
 """
 import numpy as np
 
 import minigrad as mg
 
-from . import _checks
+from . import validate
 
 
 def _parameter_list(params, fn):
@@ -23,7 +23,7 @@ def _parameter_list(params, fn):
                          f"got {type(params).__name__}") from None
     if not params:
         raise ValueError(f"{fn}: params must hold at least one tensor, got an empty list")
-    return [_checks.as_tensor(p, fn, f"params[{i}]") for i, p in enumerate(params)]
+    return [validate.as_tensor(p, fn, f"params[{i}]") for i, p in enumerate(params)]
 
 
 def _total(params, term):
@@ -52,7 +52,7 @@ def l1_penalty(params, lam):
     """
     fn = "l1_penalty"
     params = _parameter_list(params, fn)
-    lam = _checks.number(lam, fn, "lam", minimum=0.0)
+    lam = validate.number(lam, fn, "lam", minimum=0.0)
     return lam * _total(params, mg.abs)
 
 
@@ -73,7 +73,7 @@ def l2_penalty(params, lam):
     """
     fn = "l2_penalty"
     params = _parameter_list(params, fn)
-    lam = _checks.number(lam, fn, "lam", minimum=0.0)
+    lam = validate.number(lam, fn, "lam", minimum=0.0)
     return lam * _total(params, lambda w: w * w)
 
 
@@ -96,6 +96,6 @@ def elastic_net(params, l1, l2):
     """
     fn = "elastic_net"
     params = _parameter_list(params, fn)
-    l1 = _checks.number(l1, fn, "l1", minimum=0.0)
-    l2 = _checks.number(l2, fn, "l2", minimum=0.0)
+    l1 = validate.number(l1, fn, "l1", minimum=0.0)
+    l2 = validate.number(l2, fn, "l2", minimum=0.0)
     return l1 * _total(params, mg.abs) + l2 * _total(params, lambda w: w * w)

@@ -1,7 +1,8 @@
 """Triplet losses: one given triplet per sample, and a whole batch with mining.
 
-Distances are Euclidean, from `losses/_distance.py` (value 0 and gradient 0 where two
-embeddings coincide). Mining picks triplets from the distance values alone (numpy,
+Distances are Euclidean (value 0 and gradient 0 where two embeddings coincide: the
+smallest subgradient of the norm, so identical embeddings give finite gradients).
+Mining picks triplets from the distance values alone (numpy,
 no gradient), as is usual in practice; the loss is then computed on the graph from
 the chosen distances, so the gradient is the one of the mined triplets' losses.
 At an exact tie (two candidates at the same distance) the first in index order is taken.
@@ -10,7 +11,7 @@ import numpy as np
 
 import minigrad as mg
 
-from . import _checks, _distance, _reduce
+from . import _distance, reduce, validate
 
 MINING = ("all", "hard", "semi-hard")
 
@@ -22,11 +23,10 @@ def triplet(anchor, positive, negative, margin=1.0, squared=False, reduction="me
     with d the Euclidean distance of each row (its square when squared=True). Inputs are
     (N, D) (or (N, ...), every axis after the first a feature); `"none"` gives (N,).
     The distance has an infinite slope at 0, so where an anchor coincides with its
-    positive or negative it is taken with gradient 0 (see `losses/_distance.py`) and the
-    gradients stay finite; with squared=True no root is taken at all. At
+    positive or negative it is taken with gradient 0 and the gradients stay finite; with squared=True no root is taken at all. At
     d(a,p) - d(a,n) + margin = 0 the kink takes relu'(0) = 0: a margin exactly met costs
     nothing and pushes nothing. An easy triplet, d(a,n) > d(a,p) + margin, gives 0.
-    `margin` must be a finite number >= 0. NaN in the embeddings is not checked: it
+    `margin` must be a finite number >= 0. NaN in the embeddings is not validated: it
     propagates to a NaN loss.
     Reference: F. Schroff, D. Kalenichenko and J. Philbin, "FaceNet: A Unified Embedding
     for Face Recognition and Clustering", CVPR 2015.
@@ -38,17 +38,18 @@ def triplet(anchor, positive, negative, margin=1.0, squared=False, reduction="me
     22.0
     """
     fn = "triplet"
-    anchor, positive = _checks.same_shape(anchor, positive, fn, names=("anchor", "positive"))
-    anchor, negative = _checks.same_shape(anchor, negative, fn, names=("anchor", "negative"))
-    _checks.ndim_at_least(anchor, 2, fn, "anchor", "(N, D): one embedding per row; reshape a "
+    anchor, positive = validate.same_shape(anchor, positive, fn, names=("anchor", "positive"))
+    anchor, negative = validate.same_shape(anchor, negative, fn, names=("anchor", "negative"))
+    validate.ndim_at_least(anchor, 2, fn, "anchor", "(N, D): one embedding per row; reshape a "
                           "single embedding with x.reshape(1, -1)")
-    margin = _checks.number(margin, fn, "margin", minimum=0.0)
-    _checks.one_of(squared, (False, True), fn, "squared")
-    _checks.reduction(reduction, fn)
+    validate.nonempty(anchor, fn, "anchor")
+    margin = validate.number(margin, fn, "margin", minimum=0.0)
+    validate.one_of(squared, (False, True), fn, "squared")
+    validate.reduction(reduction, fn)
 
     d_ap = _distance.row_distances(anchor, positive, squared=squared)
     d_an = _distance.row_distances(anchor, negative, squared=squared)
-    return _reduce.apply(mg.relu(d_ap - d_an + margin), reduction, fn)
+    return reduce.apply(mg.relu(d_ap - d_an + margin), reduction, fn)
 
 
 # ---- mining: index arrays chosen from the distance values ------------------------------
@@ -98,11 +99,11 @@ _MINERS = {"all": _mine_all, "hard": _mine_hard, "semi-hard": _mine_semi_hard}
 
 
 def _mean_over(values, count, reduction, fn):
-    """Like `_reduce.apply`, but "mean" divides by `count` (a number, no gradient); 0 when count is 0."""
-    _checks.reduction(reduction, fn)
+    """Like `losses.reduce.apply`, but "mean" divides by `count` (a number, no gradient); 0 when count is 0."""
+    validate.reduction(reduction, fn)
     if reduction == "mean":
         return values.sum() / max(count, 1)
-    return _reduce.apply(values, reduction, fn)
+    return reduce.apply(values, reduction, fn)
 
 
 def batch_triplet(embeddings, labels, margin=1.0, mining="all", reduction="mean"):
@@ -124,7 +125,7 @@ def batch_triplet(embeddings, labels, margin=1.0, mining="all", reduction="mean"
       pairs, zeros included.
 
     Stable form: the (N, N) distances come from the differences e_i - e_j (exact 0 for
-    identical embeddings, gradient 0 there: see `losses/_distance.py`); mining reads
+    identical embeddings, gradient 0 there); mining reads
     their values with numpy and the loss gathers the chosen distances, so an empty
     mining result (one label only, or no two samples sharing a label) is a sum over
     nothing: the loss is 0 and every gradient is 0, finite. The counts that divide in
@@ -158,14 +159,15 @@ def batch_triplet(embeddings, labels, margin=1.0, mining="all", reduction="mean"
     at 0.5 < 3, so the farthest, 0.5: 3 - 0.5 + 1. (3,2): 3.5 > 3: 3 - 3.5 + 1.
     """
     fn = "batch_triplet"
-    embeddings = _checks.as_tensor(embeddings, fn, "embeddings")
-    _checks.ndim_exactly(embeddings, 2, fn, "embeddings", "(N, D): one embedding per row")
-    _checks.finite(embeddings, fn, "embeddings")
-    labels = _checks.whole_numbers(labels, fn, "labels")
-    _checks.per_sample(labels, embeddings.shape[0], fn, "labels")
-    margin = _checks.number(margin, fn, "margin", minimum=0.0)
-    _checks.one_of(mining, MINING, fn, "mining")
-    _checks.reduction(reduction, fn)
+    embeddings = validate.as_tensor(embeddings, fn, "embeddings")
+    validate.ndim_exactly(embeddings, 2, fn, "embeddings", "(N, D): one embedding per row")
+    validate.nonempty(embeddings, fn, "embeddings")
+    validate.finite(embeddings, fn, "embeddings")
+    labels = validate.whole_numbers(labels, fn, "labels")
+    validate.per_sample(labels, embeddings.shape[0], fn, "labels")
+    margin = validate.number(margin, fn, "margin", minimum=0.0)
+    validate.one_of(mining, MINING, fn, "mining")
+    validate.reduction(reduction, fn)
 
     D = _distance.pairwise_distances(embeddings)
     positive, negative = _label_masks(labels)

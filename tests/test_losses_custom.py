@@ -171,13 +171,6 @@ def test_log_cosh_is_accurate_and_positive_for_tiny_residuals():
     assert np.all(values > 0)
 
 
-@pytest.mark.parametrize("reduction", REDUCTIONS)
-def test_log_cosh_gradcheck(reduction):
-    pred = np.array([[0.3, -2.0, 5.0], [1e-5, -0.7, 12.0]])      # both branches, away from the switch
-    target = np.array([[0.0, 1.0, -1.0], [0.0, 0.2, 0.0]])
-    assert mg.gradcheck(lambda p, t: reduce_for_check(log_cosh(p, t, reduction)), pred, target)
-
-
 finite = st.floats(-50, 50, allow_nan=False)
 
 
@@ -196,23 +189,6 @@ def test_log_cosh_properties(pairs):
     total = log_cosh(pred, target, reduction="sum").item()
     assert total == pytest.approx(n * log_cosh(pred, target).item(), rel=1e-12, abs=1e-300)
     assert log_cosh(pred, pred).item() == 0.0                   # zero at a perfect fit
-
-
-@settings(max_examples=20, deadline=None)
-@given(st.lists(finite, min_size=1, max_size=6))
-def test_log_cosh_float32_stays_float32(values):
-    pred = mg.Tensor(np.array(values, dtype=np.float32), requires_grad=True)
-    for reduction in REDUCTIONS:
-        assert log_cosh(pred, np.zeros(len(values), dtype=np.float32), reduction).dtype == np.float32
-    log_cosh(pred, np.zeros(len(values), dtype=np.float32)).backward()
-    assert pred.grad.dtype == np.float32
-    assert np.all(log_cosh(pred, np.zeros(len(values), dtype=np.float32), "none").data >= 0)
-
-
-def test_log_cosh_nan_propagates():
-    with np.errstate(invalid="ignore"):     # numpy's logaddexp (inside softplus) flags NaN input as invalid
-        values = log_cosh([np.nan, 1.0], [0.0, 1.0], reduction="none").data
-    assert np.isnan(values[0]) and values[1] == 0.0
 
 
 @pytest.mark.parametrize("call, match", [

@@ -124,30 +124,6 @@ def test_gamma_zero_is_cross_entropy():
 
 # ---- gradients --------------------------------------------------------------------
 
-@pytest.mark.parametrize("reduction", REDUCTIONS)
-@pytest.mark.parametrize("alpha", [None, 0.25])
-@pytest.mark.parametrize("gamma", [0.0, 0.5, 2.0])
-def test_gradcheck_focal(reduction, alpha, gamma):
-    rng = np.random.default_rng(4)
-    z, y = rng.normal(size=(2, 3)) * 2, rng.integers(0, 2, size=(2, 3)).astype(float)
-
-    def fn(z):
-        return weighted_total(losses.focal(z, y, alpha=alpha, gamma=gamma, reduction=reduction), reduction)
-    assert mg.gradcheck(fn, z)
-
-
-@pytest.mark.parametrize("reduction", REDUCTIONS)
-@pytest.mark.parametrize("alpha", [None, np.array([0.25, 1.0, 2.0])])
-@pytest.mark.parametrize("gamma", [0.0, 0.5, 2.0])
-def test_gradcheck_softmax_focal(reduction, alpha, gamma):
-    rng = np.random.default_rng(5)
-    z, y = rng.normal(size=(4, 3)) * 2, np.array([0, 2, 1, 2])
-
-    def fn(z):
-        return weighted_total(losses.softmax_focal(z, y, alpha=alpha, gamma=gamma, reduction=reduction), reduction)
-    assert mg.gradcheck(fn, z)
-
-
 @pytest.mark.parametrize("gamma", GAMMAS)
 def test_closed_form_focal_gradient(gamma):
     # y = 1, alpha=None, p = σ(z):  dFL/dz = (1 - p)^γ·(γ·p·log p - (1 - p));  y = 0 mirrors it (z -> -z)
@@ -243,12 +219,6 @@ def test_gamma_below_one_as_p_t_approaches_one(gamma):
         assert grad[0] <= 0.0
 
 
-def test_nan_logits_propagate():
-    with np.errstate(invalid="ignore"):     # numpy's logaddexp flags NaN input as invalid
-        assert np.isnan(losses.focal([np.nan, 0.0], [1.0, 0.0]).item())
-    assert np.isnan(losses.softmax_focal([[np.nan, 0.0], [1.0, 2.0]], [0, 1]).item())
-
-
 # ---- properties -------------------------------------------------------------------
 
 @settings(max_examples=40, deadline=None)
@@ -281,21 +251,6 @@ def test_properties_softmax_focal(data, n, c, gamma, with_alpha):
     total = losses.softmax_focal(z, y, alpha, gamma, reduction="sum").item()
     assert total == pytest.approx(n * losses.softmax_focal(z, y, alpha, gamma).item(), rel=1e-9, abs=1e-12)
     assert losses.softmax_focal(1e4 * np.eye(c)[y], y, alpha, gamma, reduction="sum").item() == 0.0
-
-
-@pytest.mark.parametrize("reduction", REDUCTIONS)
-def test_float32_stays_float32(reduction):
-    rng = np.random.default_rng(6)
-    z = mg.Tensor(rng.normal(size=(3, 4)).astype(np.float32), requires_grad=True)
-    out = losses.focal(z, (z.data > 0).astype(np.float32), gamma=0.5, reduction=reduction)
-    assert out.dtype == np.float32
-    out.sum().backward()
-    assert z.grad.dtype == np.float32
-    z = mg.Tensor(rng.normal(size=(3, 4)).astype(np.float32), requires_grad=True)
-    out = losses.softmax_focal(z, [0, 3, 1], alpha=np.array([1.0, 2.0, 1.0, 0.5]), reduction=reduction)
-    assert out.dtype == np.float32
-    out.sum().backward()
-    assert z.grad.dtype == np.float32
 
 
 # ---- bad input ----------------------------------------------------------------------

@@ -1,10 +1,23 @@
-"""Input validation shared by every loss.
+"""Input validation for losses: `losses.validate`, used by every built-in loss.
 
-Each check raises ValueError with a message that names the function, the argument,
-what was expected and what arrived:  `huber: delta must be > 0, got -1.0`.
-Predictions and logits are not checked for NaN: a NaN there propagates to a NaN
-loss. Targets, labels, probabilities and parameters are range-checked, so a NaN
-there fails its check and raises.
+Every helper takes `fn`, the loss's name, and `name`, the argument's, and raises
+ValueError with a message that says what was expected and what arrived:
+`huber: delta must be a finite number > 0, got -1.0`. A loss of your own can use them
+the same way (or let `losses.register` do the common part: see `losses.register`).
+
+    >>> from losses import validate
+    >>> pred, target = validate.same_shape([1.0, 2.0], [0.0, 0.0], fn="my_loss")
+    >>> pred.shape, validate.number(0.5, fn="my_loss", name="delta", strict=True)
+    ((2,), 0.5)
+    >>> validate.same_shape([[1.0], [2.0]], [0.0, 0.0], fn="my_loss")
+    Traceback (most recent call last):
+    ...
+    ValueError: my_loss: pred and target must have the same shape, got pred (2, 1) and target (2,); did you mean pred.reshape(-1)?
+
+Predictions and logits are not validated for NaN: a NaN there propagates to a NaN
+loss. Targets, labels, probabilities and parameters are range-validated, so a NaN
+there fails validation and raises. An empty batch raises (`nonempty`): a mean over
+nothing has no value.
 """
 import numbers
 
@@ -41,12 +54,23 @@ def same_shape(pred, target, fn, names=("pred", "target")):
     return pred, target
 
 
+def nonempty(x, fn, name):
+    """At least one entry: an empty batch raises instead of giving a NaN mean (or a sum of 0)."""
+    size = x.size if isinstance(x, mg.Tensor) else np.size(x)
+    if size == 0:
+        shape = x.shape if isinstance(x, mg.Tensor) else np.shape(x)
+        raise ValueError(f"{fn}: {name} is empty (shape {shape}); a loss needs at least one sample")
+    return x
+
+
 def ndim_at_least(x, ndim, fn, name, what):
+    """x.ndim >= ndim; `what` says the expected shape, e.g. "(N, D): one embedding per row"."""
     if x.ndim < ndim:
         raise ValueError(f"{fn}: {name} must have shape {what}, got {x.shape}")
 
 
 def reduction(value, fn, allowed=REDUCTIONS):
+    """`value` is one of "mean", "sum", "none"."""
     if value not in allowed:
         raise ValueError(f"{fn}: reduction must be one of {', '.join(map(repr, allowed))}, got {value!r}")
 
@@ -104,6 +128,7 @@ def one_of(value, allowed, fn, name):
 
 
 def ndim_exactly(x, ndim, fn, name, what):
+    """x.ndim == ndim; `what` says the expected shape, e.g. "(N, C)"."""
     if x.ndim != ndim:
         raise ValueError(f"{fn}: {name} must have shape {what}, got {x.shape}")
 

@@ -1,0 +1,396 @@
+"""`losses.check(loss)`: test the lecture's properties of a good loss on it, print a report.
+
+Each line tests one property on inputs that fit the loss's kind (see
+`losses.workbench.kinds`) and ends as pass, FAIL, warn (suspicious, not wrong), note
+(a fact to read) or skip (does not apply):
+
+    gradient      backward agrees with finite differences at random points, every reduction
+    closed form   the registered `gradient=` agrees with backward along the kind's axis
+    kinks         backward agrees with finite differences just beside the kinks the kind
+                  declares (0, the hinge, a margin, δ)
+    extremes      value and gradient stay finite at huge residuals or logits, p of 0 and 1,
+                  zero distance; a numpy warning (overflow, divide by zero) fails the line
+    non-negative  no sample gets a negative loss
+    perfect fit   0 at a perfect fit (warn if minimal there but not 0)
+    shapes        (N, 1) against (N,) raises ValueError instead of broadcasting to (N, N)
+    empty batch   a batch of no samples raises ValueError
+    reductions    "none" keeps one value per sample (or element), "sum" adds them up
+    float32       float32 inputs give a float32 value and float32 gradients
+    robust        (a note) whether the gradient in the kind's variable stays bounded as
+                  the error grows: bounded influence, in the sense of robust statistics
+
+    >>> result = check("mae", verbose=False)
+    >>> result.passed, result["robust"].detail.startswith("yes")
+    (True, True)
+"""
+import textwrap
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+import minigrad as mg
+
+from . import kinds
+from .registry import get, make_info
+
+PASS, FAIL, WARN, NOTE, SKIP = "pass", "FAIL", "warn", "note", "skip"
+
+
+@dataclass
+class Line:
+    """One property: its key, a title, a status (pass / FAIL / warn / note / skip) and why."""
+    key: str
+    title: str
+    status: str
+    detail: str
+
+    @property
+    def failed(self):
+        return self.status == FAIL
+
+
+@dataclass
+class CheckResult:
+    """What `check` found: `result.passed`, `result["extremes"].status`, `print(result)`."""
+    name: str
+    kind: str
+    signature: str
+    params: dict
+    lines: list = field(default_factory=list)
+
+    @property
+    def passed(self):
+        return not self.failures
+
+    @property
+    def failures(self):
+        return [line for line in self.lines if line.failed]
+
+    def __getitem__(self, key):
+        for line in self.lines:
+            if line.key == key:
+                return line
+        raise KeyError(f"no check line {key!r}; lines: {', '.join(line.key for line in self.lines)}")
+
+    def report(self):
+        width = max(len(line.title) for line in self.lines)
+        out = [f"check {self.signature}  [{self.kind}]"]
+        indent = " " * (len("  [pass] ") + width + 2)
+        for line in self.lines:
+            head = f"  [{line.status:>4}] {line.title:<{width}}  "
+            out.append(textwrap.fill(line.detail, width=max(110, len(head) + 40), initial_indent=head,
+                                     subsequent_indent=indent, break_on_hyphens=False))
+        count = {s: sum(line.status == s for line in self.lines) for s in (PASS, WARN, FAIL)}
+        out.append(f"{count[PASS]} passed, {count[WARN]} warned, {count[FAIL]} failed"
+                   + (": every check holds" if self.passed else ""))
+        return "\n".join(out)
+
+    __str__ = report
+
+
+class _Failure(Exception):
+    """Raised inside a property to fail it with a reason."""
+
+
+def _fmt(v):
+    return np.array2string(np.asarray(v, dtype=float).ravel(), precision=3, max_line_width=200, threshold=6)
+
+
+def _tensors(inputs, k, dtype=None, requires_grad=True):
+    """Inputs as tensors; the differentiable ones require grad. Integer targets stay integer arrays."""
+    out = []
+    for i, a in enumerate(inputs):
+        a = np.asarray(a)
+        if a.dtype.kind == "f":
+            out.append(mg.Tensor(a.astype(dtype or a.dtype), requires_grad=requires_grad and i in k.differentiable))
+        else:
+            out.append(a)
+    return out
+
+
+def _evaluate(k, inputs, reduction=None, grads=True):
+    """The per-sample values (reduction None) or the reduced value, and the gradients of their sum."""
+    tensors = _tensors(inputs, k, requires_grad=grads)
+    value = k.per_sample(tensors) if reduction is None else k.call(tensors, reduction=reduction)
+    if not isinstance(value, mg.Tensor):
+        raise _Failure(f"returned {type(value).__name__}, not a minigrad Tensor")
+    wanted = [tensors[i] for i in k.differentiable]
+    if not grads or not value.requires_grad:
+        return value.data, [np.zeros_like(t.data) for t in wanted]
+    return value.data, [g.data for g in mg.grad(value.sum(), wanted)]
+
+
+def _gradcheck(k, inputs, reduction):
+    positions = list(k.differentiable)
+
+    def fn(*xs):
+        args = list(inputs)
+        for i, x in zip(positions, xs):
+            args[i] = x
+        return k.call(args, reduction=reduction).sum()
+    try:
+        mg.gradcheck(fn, *[np.array(inputs[i], dtype=np.float64) for i in positions])
+    except mg.GradcheckError as err:
+        raise _Failure(str(err).split(". Check")[0].replace("gradcheck: ", "")) from None
+
+
+def _reductions(info):
+    return ("mean", "sum", "none") if info.has_reduction else (None,)
+
+
+def _sum_of(k, inputs, reduction):
+    return float(np.sum(_evaluate(k, inputs, reduction, grads=False)[0]))
+
+
+# ---- the properties -------------------------------------------------------------------
+
+def _gradient(info, k, rng):
+    samples = k.samples(rng)
+    for inputs in samples:
+        for reduction in _reductions(info):
+            try:
+                _gradcheck(k, inputs, reduction)
+            except _Failure as err:
+                where = f" (reduction={reduction!r})" if reduction else ""
+                raise _Failure(f"backward disagrees with finite differences{where}: {err}") from None
+    what = "every reduction" if info.has_reduction else "no reduction argument"
+    inputs = f"{len(samples)} random input" + ("s" if len(samples) != 1 else "")
+    return PASS, f"backward matches finite differences at {inputs}, {what}"
+
+
+def off_kinks(k, x):
+    """The points of x at least 0.01 away from 0, ±1 and the kinks the kind declares (δ, a margin)."""
+    spots = np.array([0.0, 1.0, -1.0] + [s * v for v in k.kink_values() for s in (1, -1)])
+    return x[np.min(np.abs(x[:, None] - spots), axis=1) > 1e-2]
+
+
+def closed_form_gap(info, k, x, case, slope):
+    """None, or (index, closed form value, number of points that disagree) where the closed form misses slope."""
+    closed = info.closed_form(case, k.params)
+    if closed is None:
+        return None
+    expected = closed(x)
+    gap = np.where(np.isfinite(expected), np.abs(slope - expected), 0.0)
+    bad = gap > 1e-6 + 1e-5 * np.abs(np.nan_to_num(expected))
+    return (int(np.argmax(gap)), expected[np.argmax(gap)], int(bad.sum()), int(np.isfinite(expected).sum()))
+
+
+def _closed_form(info, k, rng):
+    if info.gradient is None:
+        return SKIP, "no closed-form gradient registered (register(..., gradient=...))"
+    x, compared = off_kinks(k, np.linspace(*k.axis_range(), 41)), 0
+    for case in k.cases:
+        t = mg.Tensor(x, requires_grad=True)
+        slope = mg.grad(k.along(t, case).sum(), t)[0].data
+        found = closed_form_gap(info, k, x, case, slope)
+        if found is None:
+            continue
+        i, expected, bad, finite = found
+        if bad:
+            on = f" ({case})" if case else ""
+            raise _Failure(f"at {k.axis_label} = {x[i]:.4g}{on} the closed form gives {expected:.6g}, backward "
+                           f"gives {slope[i]:.6g} ({bad} of {finite} points disagree)")
+        compared += finite
+    if not compared:
+        return SKIP, "the closed form is not given for these parameters"
+    return PASS, f"the registered gradient matches backward at {compared} points along the {k.axis_label}"
+
+
+def _kinks(info, k, rng):
+    names = []
+    for description, inputs in k.kinks():
+        try:
+            _gradcheck(k, inputs, "sum" if info.has_reduction else None)
+        except _Failure as err:
+            raise _Failure(f"at {description}: {err}") from None
+        names.append(description)
+    return PASS, "; ".join(dict.fromkeys(names))
+
+
+def _extremes(info, k, rng):
+    cases = []
+    for description, inputs in k.extremes():
+        value, grads = _evaluate(k, inputs)
+        if not np.all(np.isfinite(value)):
+            raise _Failure(f"value is {_fmt(value)} at {description}")
+        for i, g in zip(k.differentiable, grads):
+            if not np.all(np.isfinite(g)):
+                name = info.inputs[i] if i < len(info.inputs) else "input"
+                raise _Failure(f"gradient for {name} is not finite at {description}: {_fmt(g)}")
+        cases.append(description)
+    return PASS, "finite value and gradient at " + "; ".join(cases)
+
+
+def _non_negative(info, k, rng):
+    groups = [k.sample(rng, 16, scale) for scale in (0.1, 1.0, 10.0)] + k.samples(rng)
+    groups += [inputs for _, inputs in k.extremes()]
+    lowest, where = np.inf, ""
+    for inputs in groups:
+        value, _ = _evaluate(k, inputs, grads=False)
+        if value.size and np.nanmin(value) < lowest:
+            lowest, where = float(np.nanmin(value)) + 0.0, _fmt(np.asarray(inputs[0]).ravel()[:4])   # + 0.0: no -0
+    if lowest < -1e-12:
+        raise _Failure(f"the loss reaches {lowest:.4g}, below 0 (a loss is a penalty: it should never "
+                       f"go below 0); first input starts {where}")
+    return PASS, f"lowest value {lowest:.3g} over {len(groups)} batches (random at 3 scales, extremes)"
+
+
+def _perfect_fit(info, k, rng):
+    perfect, nearby = k.perfect(rng)
+    reduction = "mean" if info.has_reduction else None
+    values = [_sum_of(k, inputs, reduction) for inputs in perfect]     # logits: several margins, the best counts
+    best = min(values) if np.all(np.isfinite(values)) else float("nan")
+    if not np.isfinite(best):
+        raise _Failure(f"value {_fmt(values)} at a perfect fit")
+    worse = min(_sum_of(k, inputs, reduction) for inputs in nearby)
+    if abs(best) <= 1e-6:
+        return PASS, f"0 at a perfect fit (value {best:.2g}); worse fits give {worse:.3g} or more"
+    if best <= worse + 1e-12:
+        return WARN, (f"minimal at a perfect fit but not 0 (value {best:.3g}; {worse:.3g} or more when "
+                      f"worse): the loss still pulls on samples that are already right (label smoothing "
+                      f"does this on purpose)")
+    raise _Failure(f"a perfect fit gives {best:.4g}, more than a worse fit nearby ({worse:.4g})")
+
+
+def _shapes(info, k, rng):
+    cases = k.mismatched()
+    if not cases:
+        return SKIP, "no targets to mismatch"
+    for description, inputs in cases:
+        try:
+            out = k.per_sample(_tensors(inputs, k, requires_grad=False))
+        except ValueError:
+            continue
+        except Exception as err:    # noqa: BLE001 - any other error is reported, not raised
+            raise _Failure(f"{description} raised {type(err).__name__} ({err}); expected ValueError "
+                           f"naming the argument") from None
+        raise _Failure(f"{description} was accepted: it silently broadcast to a result of shape "
+                       f"{getattr(out, 'shape', '?')}; validate the shapes first (losses.validate.same_shape)")
+    return PASS, "ValueError for " + "; ".join(d for d, _ in cases)
+
+
+def _empty_batch(info, k, rng):
+    try:
+        out = k.per_sample(_tensors(k.empty(), k, requires_grad=False))
+    except ValueError as err:
+        return PASS, f"ValueError: {err}"
+    raise _Failure(f"a batch of no samples was accepted and gave {_fmt(getattr(out, 'data', out))}; "
+                   f"raise ValueError instead (losses.validate.nonempty)")
+
+
+def _reductions_line(info, k, rng):
+    if not info.has_reduction:
+        return SKIP, "no reduction argument"
+    inputs = _tensors(k.samples(rng)[0], k, requires_grad=False)
+    none, total = k.call(inputs, reduction="none"), k.call(inputs, reduction="sum")
+    if none.size <= 1:
+        raise _Failure(f'reduction="none" gave shape {none.shape} for a batch of {inputs[0].shape[0]}: it '
+                       f"should keep one value per sample (is the reduction argument ignored?)")
+    if total.size != 1 or not np.allclose(total.data, none.data.sum(), rtol=1e-9, atol=1e-12):
+        raise _Failure(f'reduction="sum" gave {_fmt(total.data)}, but the "none" values add up to '
+                       f"{none.data.sum():.6g} (is the reduction argument ignored?)")
+    return PASS, f'"none" keeps {none.shape}, "sum" adds them up'
+
+
+def _float32(info, k, rng):
+    tensors = _tensors(k.float32(k.samples(rng)[0]), k, dtype=np.float32)
+    value = k.call(tensors, reduction="mean" if info.has_reduction else None)
+    if value.dtype != np.float32:
+        raise _Failure(f"float32 inputs gave a {value.dtype} value (make constants with "
+                       f"mg.wrap(c, like=x) so they keep the input's dtype)")
+    wanted = [tensors[i] for i in k.differentiable]
+    for g in mg.grad(value.sum(), wanted):
+        if g.dtype != np.float32:
+            raise _Failure(f"float32 inputs gave a {g.dtype} gradient")
+    return PASS, "float32 in, float32 value and gradients out"
+
+
+def robustness(k):
+    """(bounded, detail): does |dL/dv| stay bounded as the error grows, v the kind's robust variable."""
+    z = mg.Tensor(k.robust_axis, requires_grad=True)
+    (g,) = mg.grad(k.along(k.from_output(z), k.cases[0]).sum(), z)
+    g = np.abs(g.data)
+    if not np.all(np.isfinite(g)):
+        raise _Failure(f"the gradient is not finite as {k.robust_variable} grows: {_fmt(g)}")
+    bounded = not (g[-1] > 2 * max(g[1], 1e-12) and g[-1] > 1e-9)
+    shown = ", ".join(f"{v:.3g}" for v in g)
+    at = ", ".join(f"{v:g}" for v in k.robust_axis)
+    if bounded:
+        verdict = (f"yes: the gradient with respect to {k.robust_variable} stays bounded ({shown} at {at}), "
+                   f"so no single sample can pull without limit")
+    else:
+        verdict = (f"no: the gradient with respect to {k.robust_variable} grows with the error ({shown} at "
+                   f"{at}), so the worst samples dominate")
+    return bounded, f"{verdict} ({kinds.ROBUST_REFERENCE})"
+
+
+def _robust(info, k, rng):
+    if not k.robust_variable:
+        return SKIP, "a penalty sees the weights, not the data: there are no outliers"
+    return NOTE, robustness(k)[1]
+
+
+# key, title, property, whether a numpy warning inside it fails it (non-negative looks at
+# the extremes too, but overflow there is the "extremes" line's business)
+PROPERTIES = [
+    ("gradient", "gradient (random points)", _gradient, True),
+    ("closed_form", "closed-form gradient", _closed_form, True),
+    ("kinks", "gradient near kinks", _kinks, True),
+    ("extremes", "finite at extremes", _extremes, True),
+    ("non_negative", "non-negative", _non_negative, False),
+    ("perfect_fit", "zero at a perfect fit", _perfect_fit, True),
+    ("shapes", "shape mismatch raises", _shapes, True),
+    ("empty", "empty batch raises", _empty_batch, True),
+    ("reductions", "reductions", _reductions_line, True),
+    ("float32", "float32 kept", _float32, True),
+    ("robust", "robust to outliers", _robust, True),
+]
+
+
+def _calls(info, k):
+    """None if the loss returns a minigrad Tensor on typical inputs, else the reason it does not."""
+    inputs = _tensors(k.samples(np.random.default_rng(0))[0], k)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = k.call(inputs, reduction="mean" if info.has_reduction else None)
+    except Exception as err:    # noqa: BLE001 - reported, not raised
+        return f"calling it on typical {info.kind} inputs raised {type(err).__name__}: {err}"
+    if not isinstance(out, mg.Tensor):
+        return (f"it returned {type(out).__name__}, not a minigrad Tensor: build the loss from "
+                f"minigrad ops (and return the tensor) so that the engine can differentiate it")
+    return None
+
+
+def check(loss, *, kind=None, verbose=True, seed=0, **params):
+    """Test every property on `loss` (a name, a LossInfo or a loss function); return a CheckResult.
+
+    An unregistered function needs kind= and is wrapped as `losses.register` would wrap it.
+    `params` override the loss's parameter defaults. With verbose=True the report is
+    printed. A property that raises an unexpected error fails with it.
+    """
+    info = make_info(loss, kind=kind) if kind is not None and not isinstance(loss, str) else get(loss)
+    params = info.with_params(**params)
+    k = kinds.kind(info, params)
+    result = CheckResult(info.name, info.kind, info.signature(params), params)
+    broken = _calls(info, k)
+    if broken:
+        result.lines.append(Line("calls", "returns a loss tensor", FAIL, broken))
+    for key, title, prop, warnings_fail in ([] if broken else PROPERTIES):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                status, detail = prop(info, k, np.random.default_rng(seed))
+            except _Failure as failure:
+                status, detail = FAIL, str(failure)
+            except Exception as err:    # noqa: BLE001 - a crash is a failed property, with its reason
+                status, detail = FAIL, f"raised {type(err).__name__}: {err}"
+        numeric = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+        if numeric and warnings_fail and status != FAIL:
+            status, detail = FAIL, f"numpy warned '{numeric[0].message}' (an overflow or a division by zero); {detail}"
+        result.lines.append(Line(key, title, status, detail))
+    if verbose:
+        print(result.report())
+    return result
+

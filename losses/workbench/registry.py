@@ -1,0 +1,332 @@
+"""The catalogue of losses: every built-in loss, and every loss a student registers.
+
+`losses.check`, `losses.explore` and the command line look a loss up here by name. An
+entry (a `LossInfo`) says what the tools need to feed and draw the loss without running
+it first: its kind (see `losses.workbench.kinds`), what its first argument holds
+(`input`), its label convention (`target`), its data arguments and its parameters with
+their defaults, read from the signature, and an optional closed-form gradient along the
+kind's axis, which `check` compares with backward and `explore` draws dashed.
+
+A registered loss may be just its formula. `register` wraps it so that its data
+arguments arrive as tensors, validated for the kind (shapes, labels, probabilities,
+an empty batch), and so that it takes `reduction="mean" | "sum" | "none"`:
+
+    >>> import losses
+    >>> @losses.register(kind="regression", gradient=lambda r: 2 * r)
+    ... def squared_error(pred, target):
+    ...     return (pred - target) ** 2               # one value per element
+    >>> squared_error([1.0, 2.0], [0.0, 0.0]).item(), squared_error([1.0, 2.0], [0.0, 0.0], reduction="sum").item()
+    (2.5, 5.0)
+    >>> squared_error([[1.0], [2.0]], [0.0, 0.0])             # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: squared_error: pred and target must have the same shape, ...; did you mean pred.reshape(-1)?
+    >>> losses.unregister("squared_error")
+
+A formula whose signature takes `reduction` applies it itself (with
+`losses.reduce.apply`); a penalty takes no reduction.
+"""
+import functools
+import importlib
+import inspect
+from dataclasses import dataclass
+
+import numpy as np
+
+import minigrad as mg
+
+from .. import reduce, validate
+from .kinds import KINDS
+
+
+@dataclass
+class LossInfo:
+    """One catalogue entry: the loss function and what the tools need to know about it.
+
+    Calling the entry calls the loss: `get("mse")(pred, target)`.
+    """
+    name: str
+    fn: object               # what is called: the registered wrapper, or the built-in loss
+    kind: str
+    input: str
+    target: str
+    inputs: tuple            # names of the data arguments, e.g. ("pred", "target")
+    params: dict             # parameter name -> default, e.g. {"delta": 1.0}
+    has_reduction: bool
+    gradient: object = None  # closed form g(x, **params) along the kind's axis; pairs: {"similar": g, ...}
+    description: str = ""
+    builtin: bool = False
+    formula: object = None   # the function as written, before `register` wrapped it
+
+    def __call__(self, *args, **kwargs):
+        return self.fn(*args, **kwargs)
+
+    @property
+    def batch_form(self):
+        """True for a loss in its kind's batch form, e.g. a triplet loss f(embeddings, labels)."""
+        return len(self.inputs) != len(KINDS[self.kind].data)
+
+    def with_params(self, **overrides):
+        """The defaults with `overrides` applied; an unknown name raises ValueError."""
+        unknown = set(overrides) - set(self.params)
+        if unknown:
+            raise ValueError(f"{self.name}: unknown parameter {', '.join(sorted(unknown))}; "
+                             f"its parameters are: {', '.join(self.params) or 'none'}")
+        return {**self.params, **overrides}
+
+    def signature(self, params=None):
+        """How the loss is called, e.g. `huber(pred, target, delta=1.0)` (with `params` if given)."""
+        params = self.params if params is None else params
+        return f"{self.name}({', '.join(list(self.inputs) + [f'{k}={v!r}' for k, v in params.items()])})"
+
+    def closed_form(self, case=None, params=None):
+        """The closed-form gradient along the kind's axis as a function of x alone, or None."""
+        g = self.gradient.get(case) if isinstance(self.gradient, dict) else self.gradient
+        if g is None:
+            return None
+        params = self.params if params is None else params
+        sig = inspect.signature(g)
+        if not any(p.kind == p.VAR_KEYWORD for p in sig.parameters.values()):
+            params = {k: v for k, v in params.items() if k in list(sig.parameters)[1:]}
+        return lambda x: np.asarray(g(x, **params), dtype=float) + np.zeros_like(x)
+
+    def __repr__(self):
+        origin = "built-in" if self.builtin else "registered"
+        return f"<{origin} loss {self.signature()}, kind={self.kind!r}, input={self.input!r}>"
+
+
+_catalogue = {}
+_builtins_loaded = False
+
+
+def _wrap(formula, name, kind_class, info_fields, takes_reduction):
+    """The formula behind the common work: validated tensor inputs, then the reduction."""
+    sig = inspect.signature(formula)
+    inputs = info_fields["inputs"]
+    kind = kind_class(LossInfo(name, formula, has_reduction=takes_reduction, **info_fields), {})
+
+    @functools.wraps(formula)
+    def loss(*args, **kwargs):
+        reduction = "mean" if takes_reduction else kwargs.pop("reduction", "mean")
+        if kind_class.values and not takes_reduction:
+            validate.reduction(reduction, name)                  # a bad reduction raises before any work
+        bound = sig.bind(*args, **kwargs)
+        data = kind.prepare(name, inputs, [bound.arguments[n] for n in inputs])
+        bound.arguments.update(zip(inputs, data))
+        values = formula(*bound.args, **bound.kwargs)
+        if not isinstance(values, mg.Tensor):
+            raise TypeError(f"{name}: returned {type(values).__name__}, not a minigrad Tensor: build the "
+                            f"formula from minigrad ops (tensor arithmetic, .exp(), .log(), mg.relu, ...)")
+        if takes_reduction or not kind_class.values:
+            return values
+        if values.ndim == 0:
+            raise ValueError(f"{name}: the formula returned a single number; return one value per "
+                             f"{kind_class.values} and "
+                             f"let register apply reduction= (or take a reduction argument and apply it "
+                             f"with losses.reduce.apply)")
+        return reduce.apply(values, reduction, name)
+
+    if kind_class.values and not takes_reduction:
+        extra = inspect.Parameter("reduction", inspect.Parameter.KEYWORD_ONLY, default="mean")
+        loss.__signature__ = sig.replace(parameters=[*sig.parameters.values(), extra])
+    return loss
+
+
+def make_info(fn, *, name=None, kind="regression", input=None, target=None, gradient=None,
+              defaults=None, description=None, builtin=False):
+    """A LossInfo for `fn` with its parameters read from the signature (see `register`).
+
+    A built-in loss is used as it is; any other function is wrapped (see the module docstring).
+    """
+    name = name or getattr(fn, "__name__", None)
+    if not name or not isinstance(name, str):
+        raise ValueError("register: give the loss a name, register(name=...)")
+    if kind not in KINDS:
+        raise ValueError(f"register: kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    kind_class = KINDS[kind]
+    input = input or kind_class.inputs[0]
+    if input not in kind_class.inputs:
+        raise ValueError(f"register: for kind {kind!r}, input must be one of {', '.join(kind_class.inputs)}, got {input!r}")
+    target = target or kind_class.default_target(input)
+    if len(kind_class.targets) > 1 and target not in kind_class.targets:
+        raise ValueError(f"register: for kind {kind!r}, target must be one of {', '.join(kind_class.targets)}, got {target!r}")
+    if gradient is not None and not (callable(gradient) or isinstance(gradient, dict)):
+        raise ValueError("register: gradient must be a function g(x, **params) or, for pairs, "
+                         "a dict {'similar': g, 'dissimilar': g}")
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        raise ValueError(f"register: cannot read the signature of {name}") from None
+    named = [p for p in sig.parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    required = [p.name for p in named if p.default is p.empty and p.kind != p.KEYWORD_ONLY]
+    batch = kind_class.batch_data and len(required) == len(kind_class.batch_data)
+    n_inputs = len(kind_class.batch_data if batch else kind_class.data)
+    if len(required) < n_inputs:
+        raise ValueError(f"register: a {kind} loss takes {n_inputs} data arguments first (e.g. "
+                         f"{', '.join(kind_class.data)}), but {name}{sig} has only {len(required)} without a default")
+    inputs = tuple(required[:n_inputs])
+    defaults, params = dict(defaults or {}), {}
+    for p in named:
+        if p.name in inputs or p.name == "reduction":
+            continue
+        if p.name not in defaults and p.default is p.empty:
+            raise ValueError(f"register: {name}'s parameter {p.name!r} has no default; "
+                             f"give one with register(..., defaults={{{p.name!r}: value}})")
+        params[p.name] = defaults.pop(p.name, p.default)
+    if defaults:
+        raise ValueError(f"register: defaults for unknown parameters {', '.join(defaults)} of {name}")
+    fields = dict(kind=kind, input=input, target=target, inputs=inputs, params=params, gradient=gradient)
+    takes_reduction = "reduction" in sig.parameters
+    wrapped = fn if builtin else _wrap(fn, name, kind_class, fields, takes_reduction)
+    doc = inspect.getdoc(fn) or ""
+    return LossInfo(name=name, fn=wrapped, has_reduction=takes_reduction or bool(kind_class.values and not builtin),
+                    description=description or (doc.splitlines()[0] if doc else ""), builtin=builtin,
+                    formula=fn, **fields)
+
+
+def register(fn=None, *, name=None, kind="regression", input=None, target=None, gradient=None,
+             defaults=None, description=None, replace=False):
+    """Add a loss to the catalogue; use it as `@register` or `@register(kind=..., ...)`.
+
+    name        the catalogue name (default: the function's name)
+    kind        "regression" (default), "binary", "multiclass", "pairs", "triplets", "penalty"
+    input       what the first argument holds (binary/multiclass: "logit" (default), "score"
+                or "probability")
+    target      binary: "0/1" (default; "-1/+1" for scores), multiclass: "index" or "one-hot"
+    gradient    optional closed-form derivative along the kind's axis, g(x, **params):
+                `losses.check` compares it with backward, `losses.explore` draws it dashed
+    defaults    values for parameters that have no default in the signature
+    replace     allow replacing a built-in loss of the same name
+
+    Returns the loss ready to call: the data arguments become tensors and are validated
+    for the kind (an (N, 1) column against (N,) targets raises with the reshape hint;
+    an empty batch raises), and `reduction=` is validated and applied to the one value
+    per element or sample that the formula returns (unless the formula takes
+    `reduction` itself). Registering a name again replaces the earlier entry (rerunning
+    a notebook cell does that); replacing a built-in needs replace=True.
+    """
+    def add(f):
+        info = make_info(f, name=name, kind=kind, input=input, target=target, gradient=gradient,
+                         defaults=defaults, description=description)
+        _load_builtins()
+        old = _catalogue.get(info.name)
+        if old is not None and old.builtin and not replace:
+            raise ValueError(f"register: {info.name!r} is a built-in loss; choose another name "
+                             f"(register(name='my_{info.name}')) or pass replace=True")
+        _catalogue[info.name] = info
+        return info.fn
+    return add if fn is None else add(fn)
+
+
+def unregister(name):
+    """Remove a registered (not built-in) loss from the catalogue."""
+    info = get(name)
+    if info.builtin:
+        raise ValueError(f"unregister: {name!r} is a built-in loss")
+    del _catalogue[info.name]
+
+
+def catalogue(kind=None):
+    """{name: LossInfo} of every loss, built-in and registered (optionally of one kind)."""
+    _load_builtins()
+    return {n: i for n, i in sorted(_catalogue.items()) if kind is None or i.kind == kind}
+
+
+def get(loss):
+    """The LossInfo for a name, a LossInfo, or a registered loss function (wrapped or as written)."""
+    _load_builtins()
+    if isinstance(loss, LossInfo):
+        return loss
+    if isinstance(loss, str):
+        if loss not in _catalogue:
+            close = [n for n in _catalogue if loss.lower() in n or n in loss.lower()]
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise KeyError(f"no loss named {loss!r} in the catalogue{hint} "
+                           f"(known: {', '.join(sorted(_catalogue))}); add yours with @losses.register")
+        return _catalogue[loss]
+    for info in _catalogue.values():
+        if loss is info.fn or loss is info.formula:
+            return info
+    raise KeyError(f"{getattr(loss, '__name__', loss)!r} is not registered: decorate it with "
+                   f"@losses.register(kind=...), or pass kind= to losses.check")
+
+
+# ---- the built-in losses ----------------------------------------------------------
+# Closed-form gradients along each kind's axis (see losses.workbench.kinds):
+#   regression: x = ŷ - y;  binary: x = logit or score with y = 1, or p with y = 1;
+#   multiclass: logits (x, 0, 0) or probabilities (x, (1-x)/2, (1-x)/2), true class 0;
+#   pairs: x = D;  triplets: x = d(a,p) - d(a,n);  penalty: x = one weight w.
+
+def _sigmoid(x):
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _p0(x):
+    """Softmax probability of class 0 for logits (x, 0, 0): e^x / (e^x + 2)."""
+    return _sigmoid(x - np.log(2.0))
+
+
+def _focal_gradient(p, gamma, alpha):
+    # L = -α (1-p)^γ log p with dp/dz = p(1-p):  dL/dz = α (1-p)^γ (γ p log p - (1 - p))
+    return (1.0 if alpha is None else alpha) * (1 - p) ** gamma * (gamma * p * np.log(p) - (1 - p))
+
+
+def _ce_gradient(x, label_smoothing=0.0, weight=None):
+    # logits (x, 0, 0), class 0. As PyTorch weighs a smoothed target,
+    # L = (1-ε) w0 (-log p0) + (ε/3) Σ_c w_c (-log p_c), and d(-log p_c)/dx = p0 - [c = 0]:
+    # dL/dx = (1-ε) w0 (p0 - 1) + (ε/3)(W p0 - w0), W = Σ_c w_c
+    w = np.ones(3) if weight is None else np.asarray(weight, dtype=float)
+    p0, eps = _p0(x), label_smoothing
+    return (1 - eps) * w[0] * (p0 - 1) + eps / 3 * (w.sum() * p0 - w[0])
+
+
+BUILTINS = [
+    # module, function, metadata
+    ("regression", "mse", dict(kind="regression", gradient=lambda x: 2 * x)),
+    ("regression", "mae", dict(kind="regression", gradient=lambda x: np.sign(x))),
+    ("regression", "huber", dict(kind="regression", gradient=lambda x, delta=1.0: np.clip(x, -delta, delta))),
+    ("custom", "log_cosh", dict(kind="regression", gradient=lambda x: np.tanh(x))),
+    ("classification", "binary_cross_entropy", dict(kind="binary", input="probability", gradient=lambda p: -1 / p)),
+    ("classification", "binary_cross_entropy_with_logits",
+     dict(kind="binary", input="logit",
+          gradient=lambda z, pos_weight=None: (1.0 if pos_weight is None else pos_weight) * (_sigmoid(z) - 1))),
+    ("classification", "categorical_cross_entropy",
+     dict(kind="multiclass", input="probability", target="one-hot", gradient=lambda p: -1 / p)),
+    ("classification", "cross_entropy", dict(kind="multiclass", input="logit", target="index", gradient=_ce_gradient)),
+    ("hinge", "hinge", dict(kind="binary", input="score", target="-1/+1", gradient=lambda m: np.where(m < 1, -1.0, 0.0))),
+    ("hinge", "squared_hinge", dict(kind="binary", input="score", target="-1/+1",
+                                    gradient=lambda m: -2 * np.maximum(0, 1 - m))),
+    ("hinge", "multiclass_hinge", dict(kind="multiclass", input="score", target="index",
+                                       gradient=lambda x, margin=1.0: np.where(x < margin, -2.0, 0.0))),
+    ("focal", "focal", dict(kind="binary", input="logit",
+                            gradient=lambda z, alpha=0.25, gamma=2.0: _focal_gradient(_sigmoid(z), gamma, alpha))),
+    ("focal", "softmax_focal",   # the closed form is given for alpha=None (NaN: not drawn, not compared)
+     dict(kind="multiclass", input="logit", target="index",
+          gradient=lambda x, gamma=2.0, alpha=None: (_focal_gradient(_p0(x), gamma, None)
+                                                     if alpha is None else np.full_like(x, np.nan)))),
+    ("contrastive", "contrastive",
+     dict(kind="pairs", gradient={"similar": lambda d: 2 * d,
+                                  "dissimilar": lambda d, margin=1.0: -2 * np.maximum(0, margin - d)})),
+    ("triplet", "triplet",
+     dict(kind="triplets", gradient=lambda x, margin=1.0, squared=False: (
+         np.where(x + margin > 0, 1.0, 0.0) if not squared else np.full_like(x, np.nan)))),
+    ("triplet", "batch_triplet", dict(kind="triplets")),
+    ("regularization", "l1_penalty", dict(kind="penalty", defaults={"lam": 0.1}, gradient=lambda w, lam: lam * np.sign(w))),
+    ("regularization", "l2_penalty", dict(kind="penalty", defaults={"lam": 0.1}, gradient=lambda w, lam: 2 * lam * w)),
+    ("regularization", "elastic_net", dict(kind="penalty", defaults={"l1": 0.1, "l2": 0.1},
+                                           gradient=lambda w, l1, l2: l1 * np.sign(w) + 2 * l2 * w)),
+]
+
+BUILTIN_NAMES = tuple(name for _, name, _ in BUILTINS)
+
+
+def _load_builtins():
+    """Put the built-in losses in the catalogue, on first use (lazily: no import cycle)."""
+    global _builtins_loaded
+    if _builtins_loaded:
+        return
+    _builtins_loaded = True
+    for module_name, fn_name, meta in BUILTINS:
+        module = importlib.import_module(f"losses.{module_name}")
+        _catalogue.setdefault(fn_name, make_info(getattr(module, fn_name), name=fn_name, builtin=True, **meta))
