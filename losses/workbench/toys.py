@@ -62,12 +62,27 @@ def mlp(sizes, activation=mg.nn.Tanh, seed=0):
     return mg.nn.Sequential(*layers)
 
 
-def fit(params, compute_loss, steps, lr=0.05, on_step=None):
-    """Minimise compute_loss() over params with Adam; on_step(step) runs after each update."""
-    opt = mg.optim.Adam(params, lr=lr)
+def make_optimizer(params, lr, optimizer="adam"):
+    if optimizer == "adam":
+        return mg.optim.Adam(params, lr=lr)
+    if optimizer == "sgd":
+        return mg.optim.SGD(params, lr=lr)
+    raise ValueError(f"make_optimizer: optimizer must be 'adam' or 'sgd', got {optimizer!r}")
+
+
+def fit(params, compute_loss, steps, lr=0.05, optimizer="adam", on_step=None):
+    """Minimise compute_loss() over params; return the loss at each step as an array (steps,).
+
+    optimizer is "adam", "sgd" or an optimizer object; on_step(step) runs after each update.
+    """
+    opt = make_optimizer(params, lr, optimizer) if isinstance(optimizer, str) else optimizer
+    history = np.empty(steps)
     for step in range(steps):
         opt.zero_grad()
-        compute_loss().backward()
+        loss = compute_loss()
+        loss.backward()
         opt.step()
+        history[step] = loss.item()
         if on_step is not None:
             on_step(step)
+    return history
