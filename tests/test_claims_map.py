@@ -27,7 +27,7 @@ def names(cell):
 def test_every_row_points_at_a_real_figure_and_a_real_check():
     table = rows()
     assert len(table) >= 60, f"only {len(table)} rows"
-    for section, claim, where, figures, checks in table:
+    for _section, claim, where, figures, checks in table:
         name = where.split(",")[0].strip()
         source = (lessons.HERE / f"{name}.py").read_text(encoding="utf-8")
         shown = set(re.findall(r'^show\(fig, "([^"]+)"\)', source, re.MULTILINE))

@@ -120,12 +120,11 @@ def test_robust_loss_beats_mse_on_outliers():
     assert numbers["mae"] < numbers["mse (reference)"]
 
 
-def test_lesson_09_draws_through_the_old_names():
-    from lessons import explore as lesson_explore
+def test_the_two_figures_draw_from_a_catalogue_entry():
     info = losses.get("log_cosh")
-    fig, runs = lesson_explore.convergence_figure(info, info.params, True)
+    fig, runs = explorer.convergence_figure(info, info.params, True)
     assert runs[0][0] == "log_cosh" and runs[1][0] == "mse (reference)"
-    assert len(lesson_explore.curves_figure(info, info.params, True).axes) == 3
+    assert len(explorer.curves_figure(info, info.params, True).axes) == 3
 
 
 # ---- interactive: a slider per numeric parameter, moved headless -------------------------
