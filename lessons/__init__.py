@@ -56,12 +56,26 @@ def apply_edits(source, edits, where="lesson"):
     return source
 
 
-def run(number, quick=False, out=None, edits=None):
-    """Run lesson `number` top to bottom in this process and return its Lesson.
+def cells(source):
+    """The code cells of a percent-format notebook: [(first line number, code)], markdown left out."""
+    found, start, kind = [], 0, "code"
+    lines = source.splitlines(keepends=True)
+    for i, line in enumerate(lines + ["# %%\n"]):
+        if line.startswith("# %%"):
+            if kind == "code" and i > start:
+                found.append((start, "".join(lines[start:i])))
+            start, kind = i, ("markdown" if "[markdown]" in line else "code")
+    return found
+
+
+def run(number, quick=False, out=None, edits=None, until=None):
+    """Run lesson `number` cell by cell in this process and return its Lesson.
 
     quick  small data, few steps (as MINIGRAD_QUICK=1 does)
     out    a folder to write every figure into (None: write no file)
     edits  {knob: value}: the lesson as a student would run it after editing those knobs
+    until  claim keys: stop after the cell that makes the last of them (later cells cannot
+           change a claim already made)
     """
     import matplotlib
     import matplotlib.pyplot as plt
@@ -80,7 +94,12 @@ def run(number, quick=False, out=None, edits=None):
     if out is None:             # no figure will be drawn: skip laying them out (a third of a quick run)
         Figure.tight_layout = lambda self, *args, **kwargs: None
     try:
-        exec(compile(source, str(path), "exec"), {"__name__": "__lesson__", "__file__": str(path)})
+        namespace = {"__name__": "__lesson__", "__file__": str(path)}
+        for first_line, code in cells(source):
+            # padded with blank lines, so a traceback points at the line in the lesson file
+            exec(compile("\n" * first_line + code, str(path), "exec"), namespace)
+            if until and helpers.current is not None and set(until) <= {c.key for c in helpers.current.claims}:
+                break
     finally:
         Figure.tight_layout = tight_layout
         helpers.QUICK, helpers.SEEDS = saved_quick, saved_seeds

@@ -60,7 +60,7 @@ def write_answers(numbers):
             continue
         runs = []
         for exercise in exercises:
-            lesson = lessons.run(number, edits=exercise.edit)
+            lesson = lessons.run(number, edits=exercise.edit, until=list(exercise.expect))
             runs.append((exercise, lesson))
             wrong = {k: lesson[k].holds for k, v in exercise.expect.items() if lesson[k].holds != v}
             if wrong:

@@ -139,7 +139,7 @@ COUNTERFACTUALS = [(name, c) for _, name in LESSONS for c in answers.load(name)[
 
 @pytest.mark.parametrize("name, exercise", EXERCISES, ids=[f"{n}-try-{e.number}" for n, e in EXERCISES])
 def test_try_it_gives_the_outcome_its_answer_states(name, exercise):
-    lesson = lessons.run(name, quick=True, edits=exercise.edit)
+    lesson = lessons.run(name, quick=True, edits=exercise.edit, until=list(exercise.expect))
     outcome = {key: lesson[key].holds for key in exercise.expect}
     assert outcome == exercise.expect, [f"{lesson[k].text}: {lesson[k].detail}" for k in exercise.expect]
 
@@ -147,7 +147,8 @@ def test_try_it_gives_the_outcome_its_answer_states(name, exercise):
 @pytest.mark.parametrize("name, counterfactual", COUNTERFACTUALS,
                          ids=[f"{n}-{'-'.join(c.fails)}" for n, c in COUNTERFACTUALS])
 def test_counterfactual_makes_the_claim_fail(name, counterfactual):
-    lesson = lessons.run(name, quick=True, edits=counterfactual.edit)
+    lesson = lessons.run(name, quick=True, edits=counterfactual.edit,
+                         until=list(counterfactual.fails) + list(counterfactual.holds))
     for key in counterfactual.fails:
         assert not lesson[key].holds, f"{name}: {lesson[key].text} still holds under {counterfactual.edit} " \
                                       f"({lesson[key].detail}): this check cannot fail this way"
@@ -167,6 +168,14 @@ def test_every_lesson_has_exercises_counterfactuals_and_a_current_answers_page(n
         f"lessons/answers/{name}.md is stale: run `python -m lessons answers`"
     source = lessons.path_of(number).read_text()
     assert f"answers/{name}.md" in source, f"{name}'s Try-it cell does not link to its answers"
+
+
+def test_a_run_until_a_claim_stops_after_the_cell_that_makes_it():
+    whole = lessons.run("02", quick=True)
+    first = whole.claims[0].key
+    part = lessons.run("02", quick=True, until=[first])
+    assert [c.key for c in part.claims] == [first] and len(whole.claims) > 1
+    assert part[first] == whole[first]
 
 
 def test_an_edit_of_a_missing_knob_is_an_error():
