@@ -174,7 +174,9 @@ def test_a_run_until_a_claim_stops_after_the_cell_that_makes_it():
     whole = lessons.run("02", quick=True)
     first = whole.claims[0].key
     part = lessons.run("02", quick=True, until=[first])
-    assert [c.key for c in part.claims] == [first] and len(whole.claims) > 1
+    made = [c.key for c in part.claims]
+    assert made[0] == first and len(made) < len(whole.claims)        # the cell's claims, no later ones
+    assert made == [c.key for c in whole.claims][:len(made)]
     assert part[first] == whole[first]
 
 
