@@ -29,6 +29,8 @@ argument and the gradient functions are module-level or capture only constants,
 so graphs are freed by reference counting alone, with no work for the cyclic collector.
 """
 import contextlib
+import itertools
+import operator
 import threading
 
 import numpy as np
@@ -82,11 +84,15 @@ def record(data, parents, backward, name="op"):
                     out._parents = tuple(parents)
                     out._backward = backward
                     out._op = name
+                    out._number = next(_numbers)
                     break
         except AttributeError:
             raise TypeError(f"{name}: parents must be Tensors, got "
                             f"{[type(p).__name__ for p in parents]}") from None
     return out
+
+
+_numbers = itertools.count(1)       # leaves keep 0: they come before every op
 
 
 def unbroadcast(grad, shape):
@@ -107,34 +113,25 @@ def _freed(g, out):
 
 
 def _reverse_topological(root):
-    """Nodes that need a gradient, each listed before every node it was computed from.
+    """Every node that needs a gradient on the way to `root`, each after every node computed from it.
 
-    Kahn's algorithm: count how many nodes use each node, then list a node once all
-    of its users are listed. Two loops over explicit lists, so a chain of 200,000 ops
-    needs no recursion, and nothing is allocated per node that the cyclic garbage
-    collector would have to scan.
+    An op's output is numbered when it is recorded, after its inputs exist, so sorting
+    by that number lists a node after all the nodes that used it: the backward pass
+    pops nodes from the end of the list. One loop over an explicit stack, so a chain
+    of 200,000 ops needs no recursion.
     """
-    users = {id(root): 0}
-    stack = [root]
+    seen, nodes, stack = {id(root)}, [root], [root]
     while stack:
         for parent in stack.pop()._parents:
-            if parent.requires_grad:
-                key = id(parent)
-                if key not in users:            # first visit
-                    users[key] = 0
-                    stack.append(parent)
-                users[key] += 1
-    order, ready = [], [root]
-    while ready:
-        node = ready.pop()
-        order.append(node)
-        for parent in node._parents:
-            if parent.requires_grad:
-                key = id(parent)
-                users[key] -= 1
-                if users[key] == 0:             # its last user is listed: its gradient is complete
-                    ready.append(parent)
-    return order
+            if parent.requires_grad and id(parent) not in seen:
+                seen.add(id(parent))
+                nodes.append(parent)
+                stack.append(parent)
+    nodes.sort(key=_number)
+    return nodes
+
+
+_number = operator.attrgetter("_number")
 
 
 def _seed(root, grad, create_graph):
@@ -156,14 +153,12 @@ def _seed(root, grad, create_graph):
     return Tensor._make(grad) if create_graph else grad
 
 
-def _gradients(node, g, create_graph):
-    """One gradient (or None) per parent of `node`, from its backward and the upstream gradient g."""
-    backward, parents = node._backward, node._parents
-    if type(backward) is tuple:                 # one function per parent: arrays, or tensors for a graph
-        inputs = parents if create_graph else [p.data for p in parents]
-        out = node if create_graph else node.data
-        return [d(g, out, *inputs) if p.requires_grad else None for p, d in zip(parents, backward)]
-    grads = backward(g if create_graph else Tensor._make(g), node)      # a student's backward(g, out)
+def _custom_gradients(node, g, create_graph):
+    """The gradients a student's backward(g, out) returns, checked, as functions like the built-in ops' ones."""
+    if node._backward is _freed:
+        _freed(g, node)
+    parents = node._parents
+    grads = node._backward(g if create_graph else Tensor._make(g), node)
     grads = tuple(grads) if isinstance(grads, (tuple, list)) else (grads,)
     if len(grads) != len(parents):
         raise RuntimeError(f"{node._op}: backward returned {len(grads)} gradient(s) for "
@@ -172,23 +167,22 @@ def _gradients(node, g, create_graph):
     grads = [pg if pg is None or isinstance(pg, Tensor) else np.asarray(pg, dtype=p.dtype)
              for p, pg in zip(parents, grads)]
     if create_graph:
-        return [Tensor._make(pg) if isinstance(pg, np.ndarray) else pg for pg in grads]
-    return [pg.data if isinstance(pg, Tensor) else pg for pg in grads]
+        grads = [Tensor._make(pg) if isinstance(pg, np.ndarray) else pg for pg in grads]
+    else:
+        grads = [pg.data if isinstance(pg, Tensor) else pg for pg in grads]
+    return [lambda g, out, pg=pg: pg for pg in grads]     # in the form of the built-in ops' functions
 
 
-def _fit(pg, parent, node, i):
+def _fit(pg, parent, node):
     """pg summed back to the parent's shape; an error naming the op and the input if it cannot be."""
-    if not hasattr(pg, "shape"):
-        pg = np.asarray(pg, dtype=parent.dtype)
-    try:
-        fits = np.broadcast_shapes(pg.shape, parent.shape) == pg.shape
-    except ValueError:
-        fits = False
-    if not fits:
+    shape = parent.data.shape
+    added = pg.ndim - len(shape)
+    if added < 0 or any(n != 1 and n != m for n, m in zip(shape, pg.shape[added:])):
+        i = next(i for i, p in enumerate(node._parents) if p is parent)
         raise RuntimeError(f"{node._op}: backward returned a gradient of shape {pg.shape} for input "
-                           f"{i} of shape {parent.shape}; it must have the input's shape (or one "
+                           f"{i} of shape {shape}; it must have the input's shape (or one "
                            f"that broadcasting made from it)")
-    return unbroadcast(pg, parent.shape)
+    return unbroadcast(pg, shape)
 
 
 def _backprop(root, grad, retain_graph, create_graph, on_gradient, leaves_only=True):
@@ -207,29 +201,40 @@ def _backprop(root, grad, retain_graph, create_graph, on_gradient, leaves_only=T
         retain_graph = create_graph
     grads = {id(root): _seed(root, grad, create_graph)}
     order = _reverse_topological(root)
-    order.reverse()                             # popped from the end: a processed node is let go at once
-    with set_grad_enabled(create_graph):
+    previous, _mode.enabled = _mode.enabled, create_graph      # the gradient's own graph, if wanted
+    try:
         while order:
-            node = order.pop()
+            node = order.pop()                  # popped, so a processed node is let go at once
             g = grads.pop(id(node), None)
-            if node._backward is None:          # a leaf: nothing further up
+            backward = node._backward
+            if backward is None:                # a leaf: nothing further up
                 if g is not None:
                     on_gradient(node, g)
                 continue
             if g is not None:
                 if not leaves_only:
                     on_gradient(node, g)
-                if node._backward is _freed:
-                    _freed(g, node)
-                for i, (parent, pg) in enumerate(zip(node._parents, _gradients(node, g, create_graph))):
-                    if pg is None or not parent.requires_grad:
+                parents = node._parents
+                if type(backward) is not tuple:     # a student's backward(g, out), or a freed node
+                    backward, out, inputs = _custom_gradients(node, g, create_graph), None, ()
+                elif create_graph:                  # one function per parent, on tensors: a graph
+                    out, inputs = node, parents
+                else:                               # one function per parent, on plain arrays
+                    out, inputs = node.data, [p.data for p in parents]
+                for parent, d in zip(parents, backward):
+                    if not parent.requires_grad:
                         continue
-                    if pg.shape != parent.shape:
-                        pg = _fit(pg, parent, node, i)
+                    pg = d(g, out, *inputs)
+                    if pg is None:
+                        continue
+                    if pg.shape != parent.data.shape:
+                        pg = _fit(pg, parent, node)
                     key = id(parent)
                     grads[key] = grads[key] + pg if key in grads else pg
             if not retain_graph:
                 node._parents, node._backward = (), _freed
+    finally:
+        _mode.enabled = previous
 
 
 def backward(root, grad=None, retain_graph=None, create_graph=False):

@@ -36,9 +36,33 @@ def wrap(x, like=None):
 
 def _pair(a, b):
     if isinstance(a, Tensor):
-        return a, (b if isinstance(b, Tensor) else wrap(b, like=a))
+        if isinstance(b, Tensor):
+            return a, b
+        return a, (_number(b, a) if type(b) in (float, int) else wrap(b, like=a))
     b = wrap(b)
-    return wrap(a, like=b), b
+    return (_number(a, b) if type(a) in (float, int) else wrap(a, like=b)), b
+
+
+_numbers = {}
+
+
+def _number(x, like):
+    """The Python number x as a constant tensor in the dtype of `like`, shared between ops.
+
+    `y * 0.9` in a loop then costs a dictionary lookup instead of a new array and tensor
+    each time (and a deep graph holds one constant, not one per op). The shared array is
+    read-only. 0, -0 and NaN are not shared (0.0 == -0.0 would lose the sign of a zero).
+    """
+    key = (x, like.data.dtype)
+    constant = _numbers.get(key)
+    if constant is None:
+        constant = wrap(x, like)
+        if x and x == x:
+            if len(_numbers) >= 1000:       # a loop over many numbers must not fill memory
+                _numbers.clear()
+            constant.data.flags.writeable = False
+            _numbers[key] = constant
+    return constant
 
 
 # ---- two-way helpers for gradient functions: numpy on arrays, an op on tensors ------------
@@ -62,18 +86,14 @@ def _where(cond, a, b):
     return np.where(cond, a, b)
 
 
-def _expand(g, shape):
-    """g repeated along its size-1 axes to `shape` (a sum's backward)."""
-    if isinstance(g, Tensor):
-        return broadcast_to(g, shape)
-    full = np.empty(shape, dtype=g.dtype)      # faster than np.broadcast_to for small arrays, and writable
-    full[...] = g
-    return full
+def _broadcast_to(g, shape):
+    """g repeated along its size-1 axes to `shape` (a sum's backward): a view, no copy, for arrays."""
+    return broadcast_to(g, shape) if isinstance(g, Tensor) else np.broadcast_to(g, shape)
 
 
 def _swap_last(x):
     """Swap the last two axes (the matrix transpose of a batch of matrices)."""
-    return x.transpose(*range(x.ndim - 2), x.ndim - 1, x.ndim - 2)
+    return x.T if x.ndim == 2 else x.transpose(*range(x.ndim - 2), x.ndim - 1, x.ndim - 2)
 
 
 # ---- arithmetic --------------------------------------------------------------
@@ -141,7 +161,8 @@ def pow(a, p):
 
 def _pow_base(g, out, a, p):
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        slope = g * (p * a ** (p - 1))
+        # a ** 1 is a: a square's slope 2a costs one pass over the data, not two
+        slope = g * (p * (a if _data(p).shape == () and _data(p) == 2 else a ** (p - 1)))
     constant = _data(p) == 0
     return _where(constant, 0.0, slope) if np.any(constant) else slope
 
@@ -387,7 +408,7 @@ def sum(a, axis=None, keepdims=False):
     axes = _axes(axis, a.ndim)
     kept = _kept_shape(a.shape, axes)
     return record(a.data.sum(axis=axes, keepdims=keepdims), (a,),
-                  (lambda g, out, a: _expand(g.reshape(kept), a.shape),), "sum")
+                  (lambda g, out, a: _broadcast_to(g.reshape(kept), a.shape),), "sum")
 
 
 def mean(a, axis=None, keepdims=False):
@@ -479,13 +500,14 @@ def transpose(a, *axes):
     if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
         axes = tuple(axes[0])
     if not axes:
-        axes = tuple(reversed(range(a.ndim)))
-    elif len(axes) != a.ndim:
-        raise ValueError(f"transpose: axes don't match array: {len(axes)} axes for {a.ndim} dimensions")
-    axes = tuple(_axis(ax, a.ndim) for ax in axes)
-    if len(set(axes)) != len(axes):
-        raise ValueError(f"transpose: repeated axis in {axes}")
-    inverse = tuple(np.argsort(axes))           # the permutation that undoes axes
+        axes = inverse = tuple(range(a.ndim - 1, -1, -1))     # reversing twice undoes it
+    else:
+        if len(axes) != a.ndim:
+            raise ValueError(f"transpose: axes don't match array: {len(axes)} axes for {a.ndim} dimensions")
+        axes = tuple(_axis(ax, a.ndim) for ax in axes)
+        if len(set(axes)) != len(axes):
+            raise ValueError(f"transpose: repeated axis in {axes}")
+        inverse = tuple(sorted(range(a.ndim), key=axes.__getitem__))     # the permutation that undoes axes
     return record(a.data.transpose(axes), (a,), (lambda g, out, a: g.transpose(inverse),), "transpose")
 
 

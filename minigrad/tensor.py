@@ -33,7 +33,7 @@ class Tensor:
     everything else becomes float64.
     """
     __slots__ = ("data", "_grad", "_grad_tensor", "requires_grad",
-                 "_parents", "_backward", "_op", "__weakref__")
+                 "_parents", "_backward", "_op", "_number", "__weakref__")
     __array_priority__ = 1000   # `ndarray + Tensor` calls Tensor.__radd__, not numpy's loop
     __hash__ = object.__hash__  # `==` is elementwise, so restore hashing by identity
 
@@ -50,6 +50,7 @@ class Tensor:
         self._parents = ()
         self._backward = None
         self._op = ""
+        self._number = 0            # an op's output is numbered when recorded: later ops, larger numbers
 
     @classmethod
     def _make(cls, data):
@@ -62,6 +63,7 @@ class Tensor:
         t._parents = ()
         t._backward = None
         t._op = ""
+        t._number = 0
         return t
 
     # ---- plain attributes -------------------------------------------------
