@@ -16,6 +16,7 @@ from .ops import (
     concatenate,
     div,
     exp,
+    linear,
     log,
     log_softmax,
     logsumexp,

@@ -31,6 +31,7 @@ so graphs are freed by reference counting alone, with no work for the cyclic col
 import contextlib
 import itertools
 import operator
+import sys
 import threading
 
 import numpy as np
@@ -185,6 +186,14 @@ def _fit(pg, parent, node):
     return unbroadcast(pg, shape)
 
 
+def _private(pending, pg):
+    """True if the array `pending` can be added to in place: it is an array that owns its
+    memory, nothing but the pass refers to it (the 4 references are the node's slot, the
+    caller's variable, this argument and getrefcount's own), and the sum keeps its dtype."""
+    return (type(pending) is np.ndarray and sys.getrefcount(pending) <= 4 and pending.base is None
+            and pending.dtype == pg.dtype)
+
+
 def _backprop(root, grad, retain_graph, create_graph, on_gradient, leaves_only=True):
     """Run the backward pass from `root`; call on_gradient(node, g) with each node's total gradient.
 
@@ -199,13 +208,13 @@ def _backprop(root, grad, retain_graph, create_graph, on_gradient, leaves_only=T
             "requires_grad=True, or it was computed under mg.no_grad()")
     if retain_graph is None:
         retain_graph = create_graph
-    grads = {id(root): _seed(root, grad, create_graph)}
     order = _reverse_topological(root)
+    root._pending = _seed(root, grad, create_graph)
     previous, _mode.enabled = _mode.enabled, create_graph      # the gradient's own graph, if wanted
     try:
         while order:
             node = order.pop()                  # popped, so a processed node is let go at once
-            g = grads.pop(id(node), None)
+            g, node._pending = node._pending, None
             backward = node._backward
             if backward is None:                # a leaf: nothing further up
                 if g is not None:
@@ -229,19 +238,27 @@ def _backprop(root, grad, retain_graph, create_graph, on_gradient, leaves_only=T
                         continue
                     if pg.shape != parent.data.shape:
                         pg = _fit(pg, parent, node)
-                    key = id(parent)
-                    grads[key] = grads[key] + pg if key in grads else pg
+                    # summed on the parent itself: no dictionary of gradients to look up
+                    pending = parent._pending
+                    if pending is None:
+                        parent._pending = pg
+                    elif create_graph or not _private(pending, pg):
+                        parent._pending = pending + pg
+                    else:                           # into a buffer nothing else holds: no new array
+                        pending += pg
             if not retain_graph:
                 node._parents, node._backward = (), _freed
     finally:
         _mode.enabled = previous
+        for node in order:                      # left over only if a backward raised
+            node._pending = None
 
 
 def backward(root, grad=None, retain_graph=None, create_graph=False):
     """Add d(root)/d(leaf) into `.grad` of every leaf that requires grad (PyTorch semantics).
 
     Gradients are cast to each leaf's dtype (a mixed float32/float64 graph may promote
-    them), and the first one is copied (astype copies), so `.grad` shares memory with nothing.
+    them), and `.grad` shares memory with nothing.
     """
     def accumulate(node, g):
         if create_graph or node._grad_tensor is not None:     # keep .grad_tensor and .grad in step
@@ -249,7 +266,11 @@ def backward(root, grad=None, retain_graph=None, create_graph=False):
             node.grad_tensor = (g.astype(node.dtype) if node._grad_tensor is None
                                 else node._grad_tensor + g.astype(node.dtype))
         elif node._grad is None:
-            node._grad = g.astype(node.dtype)
+            # A gradient array that nothing else refers to (the 3 references are this function's,
+            # the pass's and getrefcount's own) and that is no view is kept as it is; any
+            # other is copied (astype copies), so .grad shares memory with nothing.
+            private = sys.getrefcount(g) <= 3 and g.base is None and g.dtype == node.dtype
+            node._grad = g if private else g.astype(node.dtype)
         else:
             node._grad = node._grad + g.astype(node.dtype, copy=False)
     _backprop(root, grad, retain_graph, create_graph, accumulate)

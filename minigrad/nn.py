@@ -74,8 +74,7 @@ class Linear(Module):
                      if bias else None)
 
     def forward(self, x):
-        y = x @ self.weight.T
-        return y if self.bias is None else y + self.bias
+        return ops.linear(x, self.weight, self.bias)      # x @ W.T + b, as one op
 
     def __repr__(self):
         return f"Linear({self.in_features}, {self.out_features}, bias={self.bias is not None})"

@@ -76,8 +76,10 @@ def _exp(x):
     return exp(x) if isinstance(x, Tensor) else np.exp(x)
 
 
-def _sigmoid(x):
-    return sigmoid(x) if isinstance(x, Tensor) else _sigmoid_values(x)
+def _softplus_slope(a, out):
+    """sigmoid(a), the slope of out = softplus(a): an op on tensors; on arrays 1 - e**-out,
+    as -expm1(-out) (three numpy calls, accurate in both tails, 1 at a = inf)."""
+    return sigmoid(a) if isinstance(a, Tensor) else -np.expm1(-out)
 
 
 def _where(cond, a, b):
@@ -87,8 +89,23 @@ def _where(cond, a, b):
 
 
 def _broadcast_to(g, shape):
-    """g repeated along its size-1 axes to `shape` (a sum's backward): a view, no copy, for arrays."""
-    return broadcast_to(g, shape) if isinstance(g, Tensor) else np.broadcast_to(g, shape)
+    """g repeated along its size-1 axes to `shape` (a sum's backward)."""
+    if isinstance(g, Tensor):
+        return broadcast_to(g, shape)
+    if math.prod(shape) > 4096:
+        return np.broadcast_to(g, shape)        # a read-only view: no pass over a large array
+    full = np.empty(shape, dtype=g.dtype)       # for a small one, a copy is faster than numpy's view machinery
+    full[...] = g
+    return full
+
+
+def _masked(g, condition):
+    """g where the boolean array `condition` holds, else 0: a constant mask in both passes.
+
+    The mask is made a float array first: numpy multiplies floats by booleans through a
+    slow conversion loop, twice as slow as a conversion followed by a float product.
+    """
+    return g * condition.astype(g.dtype)
 
 
 def _swap_last(x):
@@ -208,6 +225,35 @@ _matmul_grads = (lambda g, out, a, b: g @ _swap_last(b),
                  lambda g, out, a, b: _swap_last(a) @ g)
 
 
+def linear(x, weight, bias=None):
+    """x @ weight.T + bias, the layer of nn.Linear: weight (out, in), x (..., in), bias (out,).
+
+    d/dx = g @ weight,  d/dweight = gᵀ x (over every sample),  d/dbias = g summed over samples.
+    One op instead of transpose, matmul and add: fewer nodes per layer, and weight's
+    gradient is computed in weight's own (out, in) layout, with no transposed copy.
+    """
+    weight = wrap(weight)
+    x = wrap(x, like=weight)
+    if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+        raise ValueError(f"linear: input of shape {x.shape} does not fit a weight of shape {weight.shape}: "
+                         f"its last axis must have {weight.shape[1]} entries")
+    value = x.data @ weight.data.T
+    if bias is None:
+        return record(value, (x, weight), _linear_grads[:2], "linear")
+    bias = wrap(bias, like=weight)
+    return record(value + bias.data, (x, weight, bias), _linear_grads, "linear")
+
+
+def _linear_weight(g, out, x, w, *b):
+    samples = math.prod(x.shape[:-1])                   # every sample adds its g xᵀ
+    return g.reshape(samples, w.shape[0]).T @ x.reshape(samples, w.shape[1])
+
+
+_linear_grads = (lambda g, out, x, w, *b: g @ w,
+                 _linear_weight,
+                 lambda g, out, x, w, b: g.reshape(math.prod(g.shape[:-1]), w.shape[0]).sum(axis=0))
+
+
 def astype(a, dtype):
     """A copy of a in another float dtype.   The gradient is cast back to a's dtype."""
     a = wrap(a)
@@ -261,7 +307,7 @@ def relu(a):
     return record(np.maximum(a.data, 0), (a,), _relu_grads, "relu")
 
 
-_relu_grads = (lambda g, out, a: g * (_data(a) > 0),)
+_relu_grads = (lambda g, out, a: _masked(g, _data(a) > 0),)
 
 
 def _sigmoid_values(x):
@@ -291,7 +337,7 @@ def softplus(a):
     return record(value, (a,), _softplus_grads, "softplus")
 
 
-_softplus_grads = (lambda g, out, a: g * _sigmoid(a),)
+_softplus_grads = (lambda g, out, a: g * _softplus_slope(a, out),)
 
 
 def tanh(a):
@@ -300,7 +346,7 @@ def tanh(a):
     return record(np.tanh(a.data), (a,), _tanh_grads, "tanh")
 
 
-_tanh_grads = (lambda g, out, a: g * (1.0 - out * out),)
+_tanh_grads = (lambda g, out, a: g - g * out * out,)     # g (1 - tanh²), without a Python-number subtraction
 
 
 def clip(a, lo=None, hi=None):
@@ -315,15 +361,17 @@ def clip(a, lo=None, hi=None):
     return record(value, (a, lo, hi), _clip_grads, "clip")
 
 
-_clip_grads = (lambda g, out, a, lo, hi: g * ((_data(a) >= _data(lo)) & (_data(a) <= _data(hi))),
-               lambda g, out, a, lo, hi: g * (_data(a) < _data(lo)),
-               lambda g, out, a, lo, hi: g * (_data(a) > _data(hi)))
+_clip_grads = (lambda g, out, a, lo, hi: _masked(g, _data(out) == _data(a)),   # unclipped: lo <= a <= hi
+               lambda g, out, a, lo, hi: _masked(g, _data(a) < _data(lo)),
+               lambda g, out, a, lo, hi: _masked(g, _data(a) > _data(hi)))
 
 
-def _share(x, y):
-    """1 where x > y, ½ where x == y, else 0: the part of maximum(x, y)'s gradient that goes to x."""
+def _share(g, x, y):
+    """g where x > y, ½ g where x == y, else 0: the part of maximum(x, y)'s gradient that goes to x."""
     x, y = _data(x), _data(y)
-    return (x > y) + 0.5 * (x == y)
+    share = (x > y).astype(g.dtype)
+    share[x == y] = 0.5                         # a tie: half to each side
+    return g * share
 
 
 def maximum(a, b):
@@ -332,8 +380,8 @@ def maximum(a, b):
     return record(np.maximum(a.data, b.data), (a, b), _maximum_grads, "maximum")
 
 
-_maximum_grads = (lambda g, out, a, b: g * _share(a, b),
-                  lambda g, out, a, b: g * _share(b, a))
+_maximum_grads = (lambda g, out, a, b: _share(g, a, b),
+                  lambda g, out, a, b: _share(g, b, a))
 
 
 def minimum(a, b):
@@ -342,8 +390,8 @@ def minimum(a, b):
     return record(np.minimum(a.data, b.data), (a, b), _minimum_grads, "minimum")
 
 
-_minimum_grads = (lambda g, out, a, b: g * _share(b, a),
-                  lambda g, out, a, b: g * _share(a, b))
+_minimum_grads = (lambda g, out, a, b: _share(g, b, a),
+                  lambda g, out, a, b: _share(g, a, b))
 
 
 def where(cond, a, b):
@@ -358,8 +406,8 @@ def where(cond, a, b):
 
 
 _where_grads = (None,
-                lambda g, out, c, a, b: g * _data(c),
-                lambda g, out, c, a, b: g * ~_data(c))
+                lambda g, out, c, a, b: _masked(g, _data(c)),
+                lambda g, out, c, a, b: _masked(g, ~_data(c)))
 
 
 def compare(a, b, numpy_compare):

@@ -33,7 +33,7 @@ class Tensor:
     everything else becomes float64.
     """
     __slots__ = ("data", "_grad", "_grad_tensor", "requires_grad",
-                 "_parents", "_backward", "_op", "_number", "__weakref__")
+                 "_parents", "_backward", "_op", "_number", "_pending", "__weakref__")
     __array_priority__ = 1000   # `ndarray + Tensor` calls Tensor.__radd__, not numpy's loop
     __hash__ = object.__hash__  # `==` is elementwise, so restore hashing by identity
 
@@ -51,6 +51,7 @@ class Tensor:
         self._backward = None
         self._op = ""
         self._number = 0            # an op's output is numbered when recorded: later ops, larger numbers
+        self._pending = None        # the gradient summed so far, during a backward pass
 
     @classmethod
     def _make(cls, data):
@@ -64,6 +65,7 @@ class Tensor:
         t._backward = None
         t._op = ""
         t._number = 0
+        t._pending = None
         return t
 
     # ---- plain attributes -------------------------------------------------
