@@ -42,6 +42,15 @@ def row_distances(x1, x2, squared=False):
     return s if squared else safe_sqrt(s)
 
 
+def gram(e):
+    """E Eᵀ for an (N, D) tensor, as one op (mg.record with one gradient function).
+
+    Its gradient is (G + Gᵀ) E for an upstream gradient G: one matrix product, where
+    `e @ e.T` would take two (one per operand) and a transpose.
+    """
+    return mg.record(e.data @ e.data.T, (e,), (lambda g, out, e: (g + g.T) @ e,), name="gram")
+
+
 def pairwise_distances(embeddings, squared=False):
     """The (N, N) matrix of distances between the rows of an (N, D) tensor.
 
@@ -58,7 +67,7 @@ def pairwise_distances(embeddings, squared=False):
     n, d = embeddings.shape
     e = embeddings
     norms = (e * e).sum(axis=1)                                       # |eᵢ|², (N,)
-    gram_form = norms.reshape(n, 1) + norms.reshape(1, n) - 2.0 * (e @ e.T)
+    gram_form = norms.reshape(n, 1) + norms.reshape(1, n) - 2.0 * gram(e)
     near = gram_form.data <= 0.01 * (norms.data.reshape(n, 1) + norms.data.reshape(1, n))
     i, j = np.nonzero(near)                                           # the diagonal at least
     diff = e[i] - e[j]

@@ -76,6 +76,10 @@ def _exp(x):
     return exp(x) if isinstance(x, Tensor) else np.exp(x)
 
 
+def _log(x):
+    return log(x) if isinstance(x, Tensor) else np.log(x)
+
+
 def _softplus_slope(a, out):
     """sigmoid(a), the slope of out = softplus(a): an op on tensors; on arrays 1 - e**-out,
     as -expm1(-out) (three numpy calls, accurate in both tails, 1 at a = inf)."""
@@ -192,10 +196,6 @@ def _pow_exponent(g, out, a, p):
         slope = g * (out * _log(a))
     flat = (_data(a) == 0) & (_data(p) >= 0)
     return _where(flat, 0.0, slope) if np.any(flat) else slope
-
-
-def _log(x):
-    return log(x) if isinstance(x, Tensor) else np.log(x)
 
 
 _pow_grads = (_pow_base, _pow_exponent)
