@@ -109,9 +109,13 @@ def _masked(g, condition):
     The mask is made a float array first: numpy multiplies floats by booleans through a
     slow conversion loop, twice as slow as a conversion followed by a float product.
     Where nothing is masked (a clamp that never bit) g passes unchanged, with no product.
+    On tensors (create_graph) the mask selects, as PyTorch's masks do: an infinite
+    second-order term behind a masked-out entry gives 0 there, not 0 · inf = nan.
     """
     if condition.all():
         return g
+    if isinstance(g, Tensor):
+        return where(condition, g, 0.0)
     return g * condition.astype(g.dtype)
 
 

@@ -528,3 +528,15 @@ def test_in_place_sums_leave_shared_gradients_alone():
     same(ga.data, [4.0, 4.0])          # 1 (through c) + 3
     same(gb.data, [1.0, 1.0])
     same(gx.data, [5.0, 5.0])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_curvature_through_a_clamp_that_bit_is_finite(dtype):
+    # log(clip(p, tiny)) at p = 0: the second-order term 1/clip(p)² overflows (float32: tiny² is 0),
+    # but clip's mask is 0 there; the mask selects (PyTorch's rule), so no 0 · inf = nan
+    tiny = float(np.finfo(dtype).tiny)
+    p = mg.Tensor(np.array([0.0, 0.5], dtype), requires_grad=True)
+    (g,) = mg.grad(p.clip(tiny, None).log().sum(), p, create_graph=True)
+    (h,) = mg.grad(g.sum(), p)
+    same(g.data, np.array([0.0, 2.0], dtype))          # 1/p where unclamped, 0 where clamped
+    same(h.data, np.array([0.0, -4.0], dtype))         # -1/p²
