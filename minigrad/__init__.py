@@ -35,6 +35,7 @@ from .ops import (
     softmax,
     softplus,
     sqrt,
+    square,
     stack,
     sub,
     sum,

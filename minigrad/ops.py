@@ -147,8 +147,10 @@ _sub_grads = (lambda g, out, a, b: g,
 
 
 def mul(a, b):
-    """a * b.   d/da = b,  d/db = a"""
+    """a * b.   d/da = b,  d/db = a   (x * x is square(x))"""
     a, b = _pair(a, b)
+    if a is b:
+        return square(a)
     return record(a.data * b.data, (a, b), _mul_grads, "mul")
 
 
@@ -175,12 +177,24 @@ def neg(a):
 _neg_grads = (lambda g, out, a: -g,)
 
 
+def square(a):
+    """a².   d/da = 2a, one product per gradient where x * x as a product would take two and a sum"""
+    a = wrap(a)
+    return record(a.data * a.data, (a,), _square_grads, "square")
+
+
+_square_grads = (lambda g, out, a: (g + g) * a,)
+
+
 def pow(a, p):
     """a ** p with numpy's values ((-2) ** 3 = -8, 0 ** 0 = 1) and PyTorch's gradients:
 
     d/da = p a**(p-1), and 0 where p == 0 (a**0 is constant, even at a = 0)
     d/dp = a**p log(a), and 0 where a == 0 and p >= 0 (0**p is 0 or 1 there)
+    a ** 2 for the number 2 is square(a).
     """
+    if type(p) in (int, float) and p == 2:
+        return square(a)
     a, p = _pair(a, p)
     with np.errstate(divide="ignore", invalid="ignore"):   # numpy's values at the domain's edges, no warning
         value = a.data ** p.data
@@ -189,8 +203,7 @@ def pow(a, p):
 
 def _pow_base(g, out, a, p):
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        # a ** 1 is a: a square's slope 2a costs one pass over the data, not two
-        slope = g * (p * (a if _data(p).shape == () and _data(p) == 2 else a ** (p - 1)))
+        slope = g * (p * a ** (p - 1))
     constant = _data(p) == 0
     return _where(constant, 0.0, slope) if np.any(constant) else slope
 

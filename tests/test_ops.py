@@ -156,6 +156,8 @@ OPS = [
     Op("a / array", lambda a: a / ROW, lambda a: a / ROW, WITH_ROW),
     Op("array / a", lambda a: ROW / a, lambda a: ROW / a, WITH_ROW, off_zero),
     Op("a ** 2", lambda a: a ** 2, lambda a: a ** 2, WITH_ROW),
+    Op("a * a (a square)", lambda a: a * a, lambda a: a * a, WITH_ROW),
+    unary("mg.square", mg.square, np.square),
     Op("a ** 3", lambda a: a ** 3, lambda a: a ** 3, WITH_ROW),
     Op("a ** 0.5", lambda a: a ** 0.5, np.sqrt, WITH_ROW, positive),
     Op("a ** -2", lambda a: a ** -2, lambda a: a ** -2.0, WITH_ROW, off_zero),
