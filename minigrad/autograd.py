@@ -186,12 +186,18 @@ def _fit(pg, parent, node):
     return unbroadcast(pg, shape)
 
 
+# Reference counts tell when an array is held by the backward pass alone, so that it can be
+# summed into in place, or kept as a leaf's .grad without a copy. The counts below are
+# CPython's (3.10 to 3.13); elsewhere the engine copies, which is always safe.
+_COUNTS_REFERENCES = sys.implementation.name == "cpython" and sys.version_info < (3, 14)
+
+
 def _private(pending, pg):
     """True if the array `pending` can be added to in place: it is an array that owns its
     memory, nothing but the pass refers to it (the 4 references are the node's slot, the
     caller's variable, this argument and getrefcount's own), and the sum keeps its dtype."""
-    return (type(pending) is np.ndarray and sys.getrefcount(pending) <= 4 and pending.base is None
-            and pending.dtype == pg.dtype)
+    return (_COUNTS_REFERENCES and type(pending) is np.ndarray and sys.getrefcount(pending) <= 4
+            and pending.base is None and pending.dtype == pg.dtype)
 
 
 def _backprop(root, grad, retain_graph, create_graph, on_gradient, leaves_only=True):
@@ -269,7 +275,8 @@ def backward(root, grad=None, retain_graph=None, create_graph=False):
             # A gradient array that nothing else refers to (the 3 references are this function's,
             # the pass's and getrefcount's own) and that is no view is kept as it is; any
             # other is copied (astype copies), so .grad shares memory with nothing.
-            private = sys.getrefcount(g) <= 3 and g.base is None and g.dtype == node.dtype
+            private = (_COUNTS_REFERENCES and sys.getrefcount(g) <= 3 and g.base is None
+                       and g.dtype == node.dtype)
             node._grad = g if private else g.astype(node.dtype)
         else:
             node._grad = node._grad + g.astype(node.dtype, copy=False)
