@@ -325,7 +325,7 @@ def main(argv=None):
         rows.append(run_case(f"lesson MLP, float64, {steps} steps, BCE as softplus(z) - z*y", "step", 1.5,
                              mlp_case(np.float64, steps, bce_composed), repeats))
     if "overhead" in cases:
-        rows.append(run_case("20-op elementwise chain, 16 elements", "op", 2,
+        rows.append(run_case("20-op elementwise chain, 16 elements", "op", 2.5,
                              overhead_case(np.float64, 20 if q else 200), repeats))
     if "wide" in cases:
         steps = 1 if q else 5

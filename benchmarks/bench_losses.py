@@ -12,9 +12,10 @@ that both give the same value and gradients. Printed, not asserted.
 Sizes: elementwise losses on N values; cross-entropy, categorical cross-entropy,
 softmax focal and multiclass hinge on (N, 10); contrastive and triplet on (N, 128)
 embeddings; penalties on a 256 x 256 weight matrix and its bias (65,792 numbers).
-batch_triplet builds an (N, N) distance matrix from an (N, N, 128) difference
-tensor, so it runs on a training batch, not on N = 65,536: 128 embeddings, 32
-identities x 4 samples each (the P x K batches of Hermans et al.).
+batch_triplet works on an (N, N) distance matrix (through the Gram matrix on both
+sides) and an (N, N, N) tensor of triplets for "all", so it runs on a training batch,
+not on N = 65,536: 128 embeddings, 32 identities x 4 samples each (the P x K batches
+of Hermans et al.).
 """
 import argparse
 import os
@@ -161,9 +162,12 @@ def np_triplet(a, p, neg, margin=1.0):
 
 
 def _pairwise(e):
-    """Distances by the same route as the loss: an (N, N, D) difference, squared, summed, rooted."""
-    diff = e[:, None, :] - e[None, :, :]
-    return np.sqrt(np.sum(diff * diff, axis=2))
+    """Distances by the Gram matrix, as a careful hand-written version takes them:
+    |e_i|² + |e_j|² - 2 e_i·e_j, clamped at 0, with an exact 0 on the diagonal."""
+    norms = np.sum(e * e, axis=1)
+    s = np.maximum(norms[:, None] + norms[None, :] - 2.0 * (e @ e.T), 0.0)
+    np.fill_diagonal(s, 0.0)
+    return np.sqrt(s)
 
 
 def _embedding_grad(G, e, dist):

@@ -15,6 +15,7 @@ D = 0 is the smallest subgradient of the norm there (the norm of a 1-D differenc
 import numpy as np
 
 import minigrad as mg
+from minigrad.ops import scatter_add
 
 
 def safe_sqrt(s):
@@ -41,16 +42,34 @@ def row_distances(x1, x2, squared=False):
     return s if squared else safe_sqrt(s)
 
 
+def gram(e):
+    """E Eᵀ for an (N, D) tensor, as one op (mg.record with one gradient function).
+
+    Its gradient is (G + Gᵀ) E for an upstream gradient G: one matrix product, where
+    `e @ e.T` would take two (one per operand) and a transpose.
+    """
+    return mg.record(e.data @ e.data.T, (e,), (lambda g, out, e: (g + g.T) @ e,), name="gram")
+
+
 def pairwise_distances(embeddings, squared=False):
     """The (N, N) matrix of distances between the rows of an (N, D) tensor.
 
-    Built from the differences e_i - e_j, shape (N, N, D), not from the shortcut
-    |e_i|² + |e_j|² - 2 e_i·e_j: that shortcut cancels catastrophically for close
-    points and leaves small negative values and a non-zero diagonal, while the
-    differences give exactly 0 for identical rows. The cost is N²·D memory, fine for
-    the batches of a few hundred embeddings that mining uses.
+    Through the Gram matrix G = E Eᵀ:  D²ᵢⱼ = |eᵢ|² + |eⱼ|² - 2 eᵢ·eⱼ,  one matrix product
+    and (N, N) arrays, instead of an (N, N, D) tensor of differences (N²·D numbers, each
+    made, squared and summed, forward and backward). The shortcut cancels when eᵢ and eⱼ
+    are close compared with their lengths: its rounding error is about ε(|eᵢ|² + |eⱼ|²),
+    which would leave a non-zero diagonal and a distance of about 1e-8·|e| between two
+    identical rows, with an enormous gradient. So the pairs where D² is below 1% of
+    |eᵢ|² + |eⱼ|² (the diagonal, duplicates, near neighbours) are computed from their
+    differences instead, exactly 0 for identical rows; elsewhere the Gram form's relative
+    error is at most about 100 ε.
     """
     n, d = embeddings.shape
-    diff = embeddings.reshape(n, 1, d) - embeddings.reshape(1, n, d)
-    s = (diff * diff).sum(axis=2)
+    e = embeddings
+    norms = (e * e).sum(axis=1)                                       # |eᵢ|², (N,)
+    gram_form = norms.reshape(n, 1) + norms.reshape(1, n) - 2.0 * gram(e)
+    near = gram_form.data <= 0.01 * (norms.data.reshape(n, 1) + norms.data.reshape(1, n))
+    i, j = np.nonzero(near)                                           # the diagonal at least
+    diff = e[i] - e[j]
+    s = mg.where(near, 0.0, gram_form) + scatter_add((diff * diff).sum(axis=1), (i, j), (n, n))
     return s if squared else safe_sqrt(s)

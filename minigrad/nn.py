@@ -28,22 +28,21 @@ class Module:
 
     def parameters(self):
         found, seen = [], set()
-
-        def visit(value):
+        # an explicit stack, not a recursive inner function: a function that refers to
+        # itself is a reference cycle, left on every call for the cyclic collector to find
+        stack = [self]
+        while stack:
+            value = stack.pop()
             if isinstance(value, Tensor):
                 if value.requires_grad and id(value) not in seen:
                     seen.add(id(value))
                     found.append(value)
             elif isinstance(value, Module):
-                for item in vars(value).values():
-                    visit(item)
+                stack.extend(reversed(list(vars(value).values())))
             elif isinstance(value, (list, tuple)):
-                for item in value:
-                    visit(item)
+                stack.extend(reversed(value))
             elif isinstance(value, dict):
-                for item in value.values():
-                    visit(item)
-        visit(self)
+                stack.extend(reversed(list(value.values())))
         return found
 
     def zero_grad(self):
@@ -54,15 +53,20 @@ class Module:
 class Linear(Module):
     """y = x @ W.T + b, with W of shape (out_features, in_features) as in PyTorch.
 
-    Initialised as PyTorch does: W and b uniform in [-1/sqrt(in), 1/sqrt(in)].
+    Initialised as PyTorch does: W and b uniform in [-1/sqrt(in), 1/sqrt(in)]; with
+    in_features = 0 the output is the bias alone, initialised to 0.
     `rng` is a seed or a numpy Generator; without one, the generator that
     `mg.nn.manual_seed` sets is used.
     """
 
     def __init__(self, in_features, out_features, bias=True, dtype=None, rng=None):
+        for name, n in (("in_features", in_features), ("out_features", out_features)):
+            if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
+                raise ValueError(f"Linear: {name} must be a whole number >= 0, got {n!r}")
         rng = _default_rng if rng is None else np.random.default_rng(rng)
         dtype = np.float64 if dtype is None else dtype
-        bound = 1.0 / np.sqrt(in_features)
+        # as PyTorch: with no inputs the weight is empty and the bias starts at 0 (its bound is 0)
+        bound = 1.0 / np.sqrt(in_features) if in_features else 0.0
         self.in_features, self.out_features = in_features, out_features
         self.weight = Tensor(rng.uniform(-bound, bound, (out_features, in_features)),
                              requires_grad=True, dtype=dtype)
@@ -70,8 +74,7 @@ class Linear(Module):
                      if bias else None)
 
     def forward(self, x):
-        y = x @ self.weight.T
-        return y if self.bias is None else y + self.bias
+        return ops.linear(x, self.weight, self.bias)      # x @ W.T + b, as one op
 
     def __repr__(self):
         return f"Linear({self.in_features}, {self.out_features}, bias={self.bias is not None})"

@@ -1,11 +1,16 @@
 """Primitive ops, and the few compositions that the public API names.
 
-Each primitive computes its result with numpy and defines `backward(g, out)`,
-which turns the upstream gradient `g` into one gradient per input, written with
-tensor ops so that it can itself be differentiated (create_graph=True). The
-engine (`autograd.py`) sums broadcast gradients back to each input's shape.
+Each primitive computes its result with numpy and hands `record` one gradient
+function per input, `d(g, out, *inputs)`, right after the op. A gradient function
+uses only what numpy arrays and tensors share (operators, `.reshape`, `.sum`,
+`.transpose`, indexing, and the two-way helpers below), so the engine runs it on
+plain arrays in a first-order backward pass and on tensors when create_graph=True,
+where the gradient is itself differentiable. The engine sums broadcast gradients
+back to each input's shape and only calls the functions of inputs that need a gradient.
 
-Conventions at kinks (one value chosen, the same everywhere):
+Values at the edges of a domain are numpy's (0 ** 0 = 1, (-2) ** 3 = -8, a / b for a
+subnormal b), with PyTorch's gradients there. Conventions at kinks (one value chosen,
+the same everywhere):
   relu'(0) = 0,  |x|'(0) = 0,  clip passes the gradient on [lo, hi] inclusive,
   max/min reductions split the gradient equally among tied entries,
   maximum(a, b) and minimum(a, b) give half to each side where a == b.
@@ -16,6 +21,8 @@ import numpy as np
 
 from .autograd import record, unbroadcast
 from .tensor import Tensor, as_array
+
+AxisError = np.exceptions.AxisError if hasattr(np, "exceptions") else np.AxisError
 
 
 def wrap(x, like=None):
@@ -29,14 +36,92 @@ def wrap(x, like=None):
 
 def _pair(a, b):
     if isinstance(a, Tensor):
-        return a, (b if isinstance(b, Tensor) else wrap(b, like=a))
+        if isinstance(b, Tensor):
+            return a, b
+        return a, (_number(b, a) if type(b) in (float, int) else wrap(b, like=a))
     b = wrap(b)
-    return wrap(a, like=b), b
+    return (_number(a, b) if type(a) in (float, int) else wrap(a, like=b)), b
 
 
-def _const(array, like):
-    """A constant tensor (no gradient) in the dtype of `like`: masks and weights in backward."""
-    return Tensor._make(np.asarray(array, dtype=like.dtype))
+_numbers = {}
+
+
+def _number(x, like):
+    """The Python number x as a constant tensor in the dtype of `like`, shared between ops.
+
+    `y * 0.9` in a loop then costs a dictionary lookup instead of a new array and tensor
+    each time (and a deep graph holds one constant, not one per op). The shared array is
+    read-only. 0, -0 and NaN are not shared (0.0 == -0.0 would lose the sign of a zero).
+    """
+    key = (x, like.data.dtype)
+    constant = _numbers.get(key)
+    if constant is None:
+        constant = wrap(x, like)
+        if x and x == x:
+            if len(_numbers) >= 1000:       # a loop over many numbers must not fill memory
+                _numbers.clear()
+            constant.data.flags.writeable = False
+            _numbers[key] = constant
+    return constant
+
+
+# ---- two-way helpers for gradient functions: numpy on arrays, an op on tensors ------------
+
+def _data(x):
+    """The values of x, for masks and weights that are constants in both passes."""
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _exp(x):
+    return exp(x) if isinstance(x, Tensor) else np.exp(x)
+
+
+def _log(x):
+    return log(x) if isinstance(x, Tensor) else np.log(x)
+
+
+def _softplus_slope(a, out):
+    """sigmoid(a), the slope of out = softplus(a): an op on tensors; on arrays 1 - e**-out,
+    as -expm1(-out) (three numpy calls, accurate in both tails, 1 at a = inf)."""
+    return sigmoid(a) if isinstance(a, Tensor) else -np.expm1(-out)
+
+
+def _where(cond, a, b):
+    if isinstance(a, Tensor) or isinstance(b, Tensor):
+        return where(cond, a, b)
+    return np.where(cond, a, b)
+
+
+def _broadcast_to(g, shape):
+    """g repeated along its size-1 axes to `shape` (a sum's backward)."""
+    if isinstance(g, Tensor):
+        return broadcast_to(g, shape)
+    if math.prod(shape) > 4096:
+        return np.broadcast_to(g, shape)        # a read-only view: no pass over a large array
+    full = np.empty(shape, dtype=g.dtype)       # for a small one, a copy is faster than numpy's view machinery
+    full[...] = g
+    return full
+
+
+def _masked(g, condition):
+    """g where the boolean array `condition` holds, else 0: a constant mask in both passes.
+
+    The mask is made a float array first: numpy multiplies floats by booleans through a
+    slow conversion loop, twice as slow as a conversion followed by a float product.
+    Where nothing is masked (a clamp that never bit) g passes unchanged, with no product.
+    On tensors (create_graph) the mask selects, as PyTorch's masks do: an infinite
+    second-order term behind a masked-out entry gives 0 there, not 0 · inf = nan.
+    """
+    if condition.all():
+        return g
+    if isinstance(g, Tensor):
+        return where(condition, g, 0.0)
+    return g * condition.astype(g.dtype)
+
+
+def _swap_last(x):
+    """Swap the last two axes (the matrix transpose of a batch of matrices)."""
+    return x.T if x.ndim == 2 else x.transpose(*range(x.ndim - 2), x.ndim - 1, x.ndim - 2)
 
 
 # ---- arithmetic --------------------------------------------------------------
@@ -44,63 +129,93 @@ def _const(array, like):
 def add(a, b):
     """a + b.   d/da = 1,  d/db = 1"""
     a, b = _pair(a, b)
+    return record(a.data + b.data, (a, b), _add_grads, "add")
 
-    def backward(g, out):
-        return g, g
-    return record(a.data + b.data, (a, b), backward, "add")
+
+_add_grads = (lambda g, out, a, b: g,
+              lambda g, out, a, b: g)
+
+
+def sub(a, b):
+    """a - b.   d/da = 1,  d/db = -1"""
+    a, b = _pair(a, b)
+    return record(a.data - b.data, (a, b), _sub_grads, "sub")
+
+
+_sub_grads = (lambda g, out, a, b: g,
+              lambda g, out, a, b: -g)
 
 
 def mul(a, b):
-    """a * b.   d/da = b,  d/db = a"""
+    """a * b.   d/da = b,  d/db = a   (x * x is square(x))"""
     a, b = _pair(a, b)
+    if a is b:
+        return square(a)
+    return record(a.data * b.data, (a, b), _mul_grads, "mul")
 
-    def backward(g, out):
-        if a is b:                  # a square, x * x: one product 2gx instead of gx + gx
-            return g * (2.0 * a), None
-        # skip the product for an input that needs no gradient (a constant, the data)
-        return (g * b if a.requires_grad else None,
-                g * a if b.requires_grad else None)
-    return record(a.data * b.data, (a, b), backward, "mul")
+
+_mul_grads = (lambda g, out, a, b: g * b,
+              lambda g, out, a, b: g * a)
+
+
+def div(a, b):
+    """a / b.   d/da = 1/b,  d/db = -a/b² = -(a/b)/b, so a subnormal b overflows nothing it need not"""
+    a, b = _pair(a, b)
+    return record(a.data / b.data, (a, b), _div_grads, "div")
+
+
+_div_grads = (lambda g, out, a, b: g / b,
+              lambda g, out, a, b: -g * out / b)
 
 
 def neg(a):
     """-a.   d/da = -1"""
     a = wrap(a)
-
-    def backward(g, out):
-        return (-g,)
-    return record(-a.data, (a,), backward, "neg")
+    return record(-a.data, (a,), _neg_grads, "neg")
 
 
-def sub(a, b):
-    """a - b, composed as a + (-b)."""
-    a, b = _pair(a, b)
-    return add(a, neg(b))
+_neg_grads = (lambda g, out, a: -g,)
+
+
+def square(a):
+    """a².   d/da = 2a, one product per gradient where x * x as a product would take two and a sum"""
+    a = wrap(a)
+    return record(a.data * a.data, (a,), _square_grads, "square")
+
+
+_square_grads = (lambda g, out, a: (g + g) * a,)
 
 
 def pow(a, p):
-    """a ** p.   d/da = p * a**(p-1) for a number p;  a tensor exponent is exp(p * log(a))."""
+    """a ** p with numpy's values ((-2) ** 3 = -8, 0 ** 0 = 1) and PyTorch's gradients:
+
+    d/da = p a**(p-1), and 0 where p == 0 (a**0 is constant, even at a = 0)
+    d/dp = a**p log(a), and 0 where a == 0 and p >= 0 (0**p is 0 or 1 there)
+    a ** 2 for the number 2 is square(a).
+    """
+    if type(p) in (int, float) and p == 2:
+        return square(a)
     a, p = _pair(a, p)
-    if p.requires_grad:
-        return exp(p * log(a))
-    # a plain float exponent lets numpy take its fast paths (a**2 as a*a, a**-1 as 1/a)
-    exponent = p.data.item() if p.data.ndim == 0 else p.data
-
-    def backward(g, out):
-        if not np.any(exponent):          # a**0 is constant: a zero gradient, avoiding 0 * inf at a = 0
-            return (g * 0.0,)
-        return (g * exponent * a ** (exponent - 1),)
-    if isinstance(exponent, float) and exponent == -1.0:
-        value = 1.0 / a.data        # every a / b takes this path; numpy's power is 4x slower here
-    else:
-        value = a.data ** exponent
-    return record(value, (a,), backward, "pow")
+    with np.errstate(divide="ignore", invalid="ignore"):   # numpy's values at the domain's edges, no warning
+        value = a.data ** p.data
+    return record(value, (a, p), _pow_grads, "pow")
 
 
-def div(a, b):
-    """a / b, composed as a * b**-1."""
-    a, b = _pair(a, b)
-    return mul(a, pow(b, -1.0))
+def _pow_base(g, out, a, p):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        slope = g * (p * a ** (p - 1))
+    constant = _data(p) == 0
+    return _where(constant, 0.0, slope) if np.any(constant) else slope
+
+
+def _pow_exponent(g, out, a, p):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = g * (out * _log(a))
+    flat = (_data(a) == 0) & (_data(p) >= 0)
+    return _where(flat, 0.0, slope) if np.any(flat) else slope
+
+
+_pow_grads = (_pow_base, _pow_exponent)
 
 
 def matmul(a, b):
@@ -123,25 +238,49 @@ def matmul(a, b):
         return matmul(reshape(a, 1, -1), b).reshape(b.shape[:-2] + b.shape[-1:])
     if b.ndim == 1:
         return matmul(a, reshape(b, -1, 1)).reshape(a.shape[:-1])
-
-    def backward(g, out):
-        grad_a = g @ swap_last(b) if a.requires_grad else None
-        if not b.requires_grad:
-            grad_b = None
-        elif b.data.flags.f_contiguous and not b.data.flags.c_contiguous:
-            # b is a transposed view (x @ W.T in nn.Linear): (g^T a)^T equals a^T g and comes
-            # out laid out like b, so W's gradient is contiguous. Copying or updating W with
-            # a transposed gradient was 20% of a wide MLP's training step.
-            grad_b = swap_last(swap_last(g) @ a)
-        else:
-            grad_b = swap_last(a) @ g
-        return grad_a, grad_b
-    return record(a.data @ b.data, (a, b), backward, "matmul")
+    return record(a.data @ b.data, (a, b), _matmul_grads, "matmul")
 
 
-def swap_last(a):
-    """Swap the last two axes (the matrix transpose of a batch of matrices)."""
-    return transpose(a, *range(a.ndim - 2), a.ndim - 1, a.ndim - 2)
+_matmul_grads = (lambda g, out, a, b: g @ _swap_last(b),
+                 lambda g, out, a, b: _swap_last(a) @ g)
+
+
+def linear(x, weight, bias=None):
+    """x @ weight.T + bias, the layer of nn.Linear: weight (out, in), x (..., in), bias (out,).
+
+    d/dx = g @ weight,  d/dweight = gᵀ x (over every sample),  d/dbias = g summed over samples.
+    One op instead of transpose, matmul and add: fewer nodes per layer, and weight's
+    gradient is computed in weight's own (out, in) layout, with no transposed copy.
+    """
+    weight = wrap(weight)
+    x = wrap(x, like=weight)
+    if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+        raise ValueError(f"linear: input of shape {x.shape} does not fit a weight of shape {weight.shape}: "
+                         f"its last axis must have {weight.shape[1]} entries")
+    value = x.data @ weight.data.T
+    if bias is None:
+        return record(value, (x, weight), _linear_grads[:2], "linear")
+    bias = wrap(bias, like=weight)
+    return record(value + bias.data, (x, weight, bias), _linear_grads, "linear")
+
+
+def _linear_weight(g, out, x, w, *b):
+    samples = math.prod(x.shape[:-1])                   # every sample adds its g xᵀ
+    return g.reshape(samples, w.shape[0]).T @ x.reshape(samples, w.shape[1])
+
+
+_linear_grads = (lambda g, out, x, w, *b: g @ w,
+                 _linear_weight,
+                 lambda g, out, x, w, b: g.reshape(math.prod(g.shape[:-1]), w.shape[0]).sum(axis=0))
+
+
+def astype(a, dtype):
+    """A copy of a in another float dtype.   The gradient is cast back to a's dtype."""
+    a = wrap(a)
+    return record(a.data.astype(dtype), (a,), _astype_grads, "astype")
+
+
+_astype_grads = (lambda g, out, a: g.astype(a.dtype),)
 
 
 # ---- elementwise functions ----------------------------------------------------
@@ -149,58 +288,61 @@ def swap_last(a):
 def exp(a):
     """e**a.   d/da = e**a, the output itself"""
     a = wrap(a)
+    return record(np.exp(a.data), (a,), _exp_grads, "exp")
 
-    def backward(g, out):
-        return (g * out,)
-    return record(np.exp(a.data), (a,), backward, "exp")
+
+_exp_grads = (lambda g, out, a: g * out,)
 
 
 def log(a):
     """Natural log.   d/da = 1/a"""
     a = wrap(a)
+    return record(np.log(a.data), (a,), _log_grads, "log")
 
-    def backward(g, out):
-        return (g / a,)
-    return record(np.log(a.data), (a,), backward, "log")
+
+_log_grads = (lambda g, out, a: g / a,)
 
 
 def sqrt(a):
     """Square root.   d/da = 1 / (2 sqrt(a)), infinite at 0."""
     a = wrap(a)
+    return record(np.sqrt(a.data), (a,), _sqrt_grads, "sqrt")
 
-    def backward(g, out):
-        return (g / (2.0 * out),)
-    return record(np.sqrt(a.data), (a,), backward, "sqrt")
+
+_sqrt_grads = (lambda g, out, a: g / (2.0 * out),)
 
 
 def abs(a):
     """|a|.   d/da = sign(a), with |x|'(0) = 0"""
     a = wrap(a)
+    return record(np.abs(a.data), (a,), _abs_grads, "abs")
 
-    def backward(g, out):
-        return (g * _const(np.sign(a.data), a),)
-    return record(np.abs(a.data), (a,), backward, "abs")
+
+_abs_grads = (lambda g, out, a: g * np.sign(_data(a)),)
 
 
 def relu(a):
     """max(a, 0).   d/da = 1 where a > 0, else 0 (relu'(0) = 0)"""
     a = wrap(a)
+    return record(np.maximum(a.data, 0), (a,), _relu_grads, "relu")
 
-    def backward(g, out):
-        return (g * _const(a.data > 0, a),)
-    return record(np.maximum(a.data, 0), (a,), backward, "relu")
+
+_relu_grads = (lambda g, out, a: _masked(g, _data(a) > 0),)
+
+
+def _sigmoid_values(x):
+    e = np.exp(-np.abs(x))                       # in (0, 1]: never overflows
+    # 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) for x < 0: both are (1 or e) / (1 + e)
+    return (np.where(x >= 0, 1.0, e) / (1.0 + e)).astype(x.dtype, copy=False)
 
 
 def sigmoid(a):
     """1 / (1 + e**-a), two-sided so that no exp overflows.   d/da = s (1 - s)"""
     a = wrap(a)
-    e = np.exp(-np.abs(a.data))                  # in (0, 1]: never overflows
-    # 1 / (1 + e^-a) for a >= 0 and e^a / (1 + e^a) for a < 0: both are (1 or e) / (1 + e)
-    s = (np.where(a.data >= 0, 1.0, e) / (1.0 + e)).astype(a.dtype, copy=False)
+    return record(_sigmoid_values(a.data), (a,), _sigmoid_grads, "sigmoid")
 
-    def backward(g, out):
-        return (g * out * (1.0 - out),)
-    return record(s, (a,), backward, "sigmoid")
+
+_sigmoid_grads = (lambda g, out, a: g * (out * (1.0 - out)),)
 
 
 def softplus(a):
@@ -210,56 +352,66 @@ def softplus(a):
     at 0 whose conventions would give a wrong gradient there.
     """
     a = wrap(a)
-
-    def backward(g, out):
-        return (g * sigmoid(a),)
     # max(a, 0) + log1p(e**-|a|): no overflow, and a NaN passes through without a warning
     value = np.maximum(a.data, 0) + np.log1p(np.exp(-np.abs(a.data)))
-    return record(value, (a,), backward, "softplus")
+    return record(value, (a,), _softplus_grads, "softplus")
+
+
+_softplus_grads = (lambda g, out, a: g * _softplus_slope(a, out),)
 
 
 def tanh(a):
     """tanh(a).   d/da = 1 - tanh(a)**2"""
     a = wrap(a)
+    return record(np.tanh(a.data), (a,), _tanh_grads, "tanh")
 
-    def backward(g, out):
-        return (g * (1.0 - out * out),)
-    return record(np.tanh(a.data), (a,), backward, "tanh")
+
+_tanh_grads = (lambda g, out, a: g - g * out * out,)     # g (1 - tanh²), without a Python-number subtraction
 
 
 def clip(a, lo=None, hi=None):
-    """a limited to [lo, hi] (either may be None).   d/da = 1 on [lo, hi], inclusive, else 0"""
-    a = wrap(a)
-    lo_ = -np.inf if lo is None else (lo.data if isinstance(lo, Tensor) else lo)
-    hi_ = np.inf if hi is None else (hi.data if isinstance(hi, Tensor) else hi)
+    """a limited to [lo, hi] (either may be None, a number or a tensor).
 
-    def backward(g, out):
-        return (g * _const((a.data >= lo_) & (a.data <= hi_), a),)
-    return record(np.clip(a.data, lo_, hi_).astype(a.dtype, copy=False), (a,), backward, "clip")
+    d/da = 1 on [lo, hi], inclusive, else 0;  d/dlo = 1 where a < lo;  d/dhi = 1 where a > hi
+    """
+    a = wrap(a)
+    lo = wrap(-np.inf if lo is None else lo, like=a)
+    hi = wrap(np.inf if hi is None else hi, like=a)
+    value = np.clip(a.data, lo.data, hi.data).astype(a.dtype, copy=False)
+    return record(value, (a, lo, hi), _clip_grads, "clip")
+
+
+_clip_grads = (lambda g, out, a, lo, hi: _masked(g, _data(out) == _data(a)),   # unclipped: lo <= a <= hi
+               lambda g, out, a, lo, hi: _masked(g, _data(a) < _data(lo)),
+               lambda g, out, a, lo, hi: _masked(g, _data(a) > _data(hi)))
+
+
+def _share(g, x, y):
+    """g where x > y, ½ g where x == y, else 0: the part of maximum(x, y)'s gradient that goes to x."""
+    x, y = _data(x), _data(y)
+    share = (x > y).astype(g.dtype)
+    share[x == y] = 0.5                         # a tie: half to each side
+    return g * share
 
 
 def maximum(a, b):
     """Elementwise max.   The gradient goes to the larger input; half to each where a == b."""
     a, b = _pair(a, b)
+    return record(np.maximum(a.data, b.data), (a, b), _maximum_grads, "maximum")
 
-    def backward(g, out):
-        to_a = (a.data > b.data) + 0.5 * (a.data == b.data)     # 1, 0, or ½ on a tie
-        # no product for a side that needs no gradient (the constant in minimum(r, delta))
-        return (g * _const(to_a, g) if a.requires_grad else None,
-                g * _const(1.0 - to_a, g) if b.requires_grad else None)
-    return record(np.maximum(a.data, b.data), (a, b), backward, "maximum")
+
+_maximum_grads = (lambda g, out, a, b: _share(g, a, b),
+                  lambda g, out, a, b: _share(g, b, a))
 
 
 def minimum(a, b):
     """Elementwise min.   The gradient goes to the smaller input; half to each where a == b."""
     a, b = _pair(a, b)
+    return record(np.minimum(a.data, b.data), (a, b), _minimum_grads, "minimum")
 
-    def backward(g, out):
-        to_a = (a.data < b.data) + 0.5 * (a.data == b.data)     # 1, 0, or ½ on a tie
-        # no product for a side that needs no gradient (the constant in minimum(r, delta))
-        return (g * _const(to_a, g) if a.requires_grad else None,
-                g * _const(1.0 - to_a, g) if b.requires_grad else None)
-    return record(np.minimum(a.data, b.data), (a, b), backward, "minimum")
+
+_minimum_grads = (lambda g, out, a, b: _share(g, b, a),
+                  lambda g, out, a, b: _share(g, a, b))
 
 
 def where(cond, a, b):
@@ -269,12 +421,13 @@ def where(cond, a, b):
     there gives 0 * inf = nan in the backward pass).
     """
     a, b = _pair(a, b)
-    chosen = np.asarray(cond.data if isinstance(cond, Tensor) else cond, dtype=bool)
+    chosen = Tensor._make(np.asarray(_data(cond), dtype=bool))     # a constant input: never a gradient
+    return record(np.where(chosen.data, a.data, b.data), (chosen, a, b), _where_grads, "where")
 
-    def backward(g, out):
-        return (g * _const(chosen, g) if a.requires_grad else None,
-                g * _const(~chosen, g) if b.requires_grad else None)
-    return record(np.where(chosen, a.data, b.data), (a, b), backward, "where")
+
+_where_grads = (None,
+                lambda g, out, c, a, b: _masked(g, _data(c)),
+                lambda g, out, c, a, b: _masked(g, ~_data(c)))
 
 
 def compare(a, b, numpy_compare):
@@ -285,12 +438,22 @@ def compare(a, b, numpy_compare):
 
 # ---- reductions ---------------------------------------------------------------
 
+def _axis(axis, ndim):
+    """One axis as a non-negative int; numpy's AxisError when it is out of range."""
+    axis = int(axis)
+    if not -ndim <= axis < ndim:
+        raise AxisError(axis, ndim)
+    return axis % ndim
+
+
 def _axes(axis, ndim):
-    """axis (None, an int or a tuple) as a tuple of non-negative ints."""
+    """axis (None, an int or a tuple) as a sorted tuple of non-negative ints, checked as numpy does."""
     if axis is None:
         return tuple(range(ndim))
-    axes = axis if isinstance(axis, tuple) else (axis,)
-    return tuple(sorted(int(ax) % ndim if ndim else 0 for ax in axes))
+    axes = tuple(sorted(_axis(ax, ndim) for ax in (axis if isinstance(axis, (tuple, list)) else (axis,))))
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"duplicate value in 'axis': {axis}")
+    return axes
 
 
 def _kept_shape(shape, axes):
@@ -301,20 +464,19 @@ def _kept_shape(shape, axes):
 def broadcast_to(a, shape):
     """a repeated along broadcast axes to `shape`.   Backward: sum back (unbroadcast)."""
     a = wrap(a)
+    return record(np.broadcast_to(a.data, shape), (a,), _broadcast_to_grads, "broadcast_to")
 
-    def backward(g, out):
-        return (unbroadcast(g, a.shape),)
-    return record(np.broadcast_to(a.data, shape), (a,), backward, "broadcast_to")
+
+_broadcast_to_grads = (lambda g, out, a: unbroadcast(g, a.shape),)
 
 
 def sum(a, axis=None, keepdims=False):
     """Sum over `axis` (None: all).   d/da = 1: the gradient is copied to every summed entry."""
     a = wrap(a)
     axes = _axes(axis, a.ndim)
-
-    def backward(g, out):
-        return (broadcast_to(reshape(g, _kept_shape(a.shape, axes)), a.shape),)
-    return record(a.data.sum(axis=axes, keepdims=keepdims), (a,), backward, "sum")
+    kept = _kept_shape(a.shape, axes)
+    return record(a.data.sum(axis=axes, keepdims=keepdims), (a,),
+                  (lambda g, out, a: _broadcast_to(g.reshape(kept), a.shape),), "sum")
 
 
 def mean(a, axis=None, keepdims=False):
@@ -332,11 +494,8 @@ def _extreme(a, axis, keepdims, numpy_reduce, name):
     is_extreme = a.data == kept
     # ties split equally; a slice holding a NaN has no extreme entry and passes no gradient
     share = is_extreme / np.maximum(is_extreme.sum(axis=axes, keepdims=True), 1)
-
-    def backward(g, out):
-        return (reshape(g, kept.shape) * _const(share, g),)
     value = kept if keepdims else kept.reshape([n for i, n in enumerate(a.shape) if i not in axes])
-    return record(value, (a,), backward, name)
+    return record(value, (a,), (lambda g, out, a: g.reshape(kept.shape) * share,), name)
 
 
 def max(a, axis=None, keepdims=False):
@@ -349,6 +508,17 @@ def min(a, axis=None, keepdims=False):
     return _extreme(a, axis, keepdims, np.min, "min")
 
 
+def _shifted_logsumexp(x, axes):
+    """log Σ e^x over `axes`, kept dims, shifted by the max: no exp overflows.
+
+    An empty axis gives log 0 = -inf, as in PyTorch; an all -inf slice is not shifted.
+    """
+    m = np.max(x, axis=axes, keepdims=True, initial=-np.inf)
+    m = np.where(np.isfinite(m), m, 0.0)
+    with np.errstate(divide="ignore"):
+        return np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
+
+
 def logsumexp(a, axis=-1, keepdims=False):
     """log(sum(exp(a))) over `axis`, shifted by the max so no exp overflows.
 
@@ -356,21 +526,22 @@ def logsumexp(a, axis=-1, keepdims=False):
     """
     a = wrap(a)
     axes = _axes(axis, a.ndim)
-    m = np.max(a.data, axis=axes, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0.0)           # all -inf: no shift instead of nan
-    kept = np.log(np.sum(np.exp(a.data - m), axis=axes, keepdims=True)) + m
-    value = kept if keepdims else kept.reshape([n for i, n in enumerate(a.shape) if i not in axes])
-
-    def backward(g, out):
-        kept_shape = _kept_shape(a.shape, axes)
-        return (reshape(g, kept_shape) * exp(a - reshape(out, kept_shape)),)
-    return record(value.astype(a.dtype, copy=False), (a,), backward, "logsumexp")
+    kept = _kept_shape(a.shape, axes)
+    value = _shifted_logsumexp(a.data, axes).astype(a.dtype, copy=False)
+    value = value if keepdims else value.reshape([n for i, n in enumerate(a.shape) if i not in axes])
+    return record(value, (a,), (lambda g, out, a: g.reshape(kept) * _exp(a - out.reshape(kept)),), "logsumexp")
 
 
 def log_softmax(a, axis=-1):
-    """a - logsumexp(a): log-probabilities, finite for any finite logits."""
+    """a - logsumexp(a): log-probabilities, finite for any finite logits.
+
+    d/da = g - softmax(a) Σ g  (over `axis`), with softmax(a) = exp(out).
+    """
     a = wrap(a)
-    return a - logsumexp(a, axis, keepdims=True)
+    axes = _axes(axis, a.ndim)
+    value = (a.data - _shifted_logsumexp(a.data, axes)).astype(a.dtype, copy=False)
+    return record(value, (a,), (lambda g, out, a: g - _exp(out) * g.sum(axis=axes, keepdims=True),),
+                  "log_softmax")
 
 
 def softmax(a, axis=-1):
@@ -385,10 +556,10 @@ def reshape(a, *shape):
     a = wrap(a)
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
+    return record(a.data.reshape(shape), (a,), _reshape_grads, "reshape")
 
-    def backward(g, out):
-        return (reshape(g, a.shape),)
-    return record(a.data.reshape(shape), (a,), backward, "reshape")
+
+_reshape_grads = (lambda g, out, a: g.reshape(a.shape),)
 
 
 def transpose(a, *axes):
@@ -396,13 +567,16 @@ def transpose(a, *axes):
     a = wrap(a)
     if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
         axes = tuple(axes[0])
-    axes = axes or tuple(reversed(range(a.ndim)))
-
-    def backward(g, out):
-        # the permutation that undoes axes (a negative axis counts from the end, as in numpy)
-        inverse = sorted(range(len(axes)), key=lambda i: axes[i] % len(axes))
-        return (transpose(g, *inverse),)
-    return record(a.data.transpose(axes), (a,), backward, "transpose")
+    if not axes:
+        axes = inverse = tuple(range(a.ndim - 1, -1, -1))     # reversing twice undoes it
+    else:
+        if len(axes) != a.ndim:
+            raise ValueError(f"transpose: axes don't match array: {len(axes)} axes for {a.ndim} dimensions")
+        axes = tuple(_axis(ax, a.ndim) for ax in axes)
+        if len(set(axes)) != len(axes):
+            raise ValueError(f"transpose: repeated axis in {axes}")
+        inverse = tuple(sorted(range(a.ndim), key=axes.__getitem__))     # the permutation that undoes axes
+    return record(a.data.transpose(axes), (a,), (lambda g, out, a: g.transpose(inverse),), "transpose")
 
 
 def _plain_index(index):
@@ -422,40 +596,45 @@ def getitem(a, index):
     """a[index], with numpy's basic and advanced indexing.   Backward: scatter-add g into zeros."""
     a = wrap(a)
     index = _plain_index(index)
+    return record(a.data[index], (a,), (lambda g, out, a: _scatter_add(g, index, a.shape),), "getitem")
 
-    def backward(g, out):
-        return (scatter_add(g, index, a.shape),)
-    return record(a.data[index], (a,), backward, "getitem")
+
+def _scatter_add(g, index, shape):
+    if isinstance(g, Tensor):
+        return scatter_add(g, index, shape)
+    full = np.zeros(shape, dtype=g.dtype)
+    np.add.at(full, index, g)
+    return full
 
 
 def scatter_add(g, index, shape):
     """zeros(shape) with g added at `index` (repeated indices add up).   Backward: g[index]."""
     g = wrap(g)
-    full = np.zeros(shape, dtype=g.dtype)
-    np.add.at(full, index, g.data)
-
-    def backward(gg, out):
-        return (getitem(gg, index),)
-    return record(full, (g,), backward, "scatter_add")
+    return record(_scatter_add(g.data, index, shape), (g,), (lambda gg, out, g: gg[index],), "scatter_add")
 
 
 def concatenate(tensors, axis=0):
     """Join tensors along an existing axis.   Backward: each input gets its slice of g."""
+    if len(tensors) == 0:
+        raise ValueError("concatenate: need at least one tensor to concatenate")
     like = next((t for t in tensors if isinstance(t, Tensor)), None)
     tensors = [wrap(t, like=like) for t in tensors]     # arrays in the list take a tensor's dtype
-    axis = axis % tensors[0].ndim
+    if any(t.ndim == 0 for t in tensors):
+        raise ValueError("concatenate: zero-dimensional tensors cannot be concatenated; "
+                         "use mg.stack to join scalars along a new axis")
+    axis = _axis(axis, tensors[0].ndim)
     ends = np.cumsum([t.shape[axis] for t in tensors])
-
-    def backward(g, out):
-        return tuple(getitem(g, (slice(None),) * axis + (slice(end - t.shape[axis], end),))
-                     for t, end in zip(tensors, ends))
-    return record(np.concatenate([t.data for t in tensors], axis=axis), tensors, backward, "concatenate")
+    slices = [(slice(None),) * axis + (slice(end - t.shape[axis], end),) for t, end in zip(tensors, ends)]
+    grads = tuple(lambda g, out, *ts, s=s: g[s] for s in slices)
+    return record(np.concatenate([t.data for t in tensors], axis=axis), tensors, grads, "concatenate")
 
 
 def stack(tensors, axis=0):
     """Join same-shaped tensors along a new axis, composed as concatenate of reshapes."""
+    if len(tensors) == 0:
+        raise ValueError("stack: need at least one tensor to stack")
     like = next((t for t in tensors if isinstance(t, Tensor)), None)
     tensors = [wrap(t, like=like) for t in tensors]
-    axis = axis % (tensors[0].ndim + 1)
+    axis = _axis(axis, tensors[0].ndim + 1)
     expanded = [reshape(t, t.shape[:axis] + (1,) + t.shape[axis:]) for t in tensors]
     return concatenate(expanded, axis)

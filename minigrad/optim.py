@@ -78,10 +78,13 @@ class Adam(Optimizer):
         for i, p, g in gradients:
             self.steps[i] += 1
             t = self.steps[i]
-            self.m[i] = b1 * self.m[i] + (1 - b1) * g
-            self.v[i] = b2 * self.v[i] + (1 - b2) * g * g
-            m_hat = self.m[i] / (1 - b1 ** t)
-            v_hat = self.v[i] / (1 - b2 ** t)
+            m, v = self.m[i], self.v[i]
+            m *= b1                             # in place: m = b1 m + (1 - b1) g, the same arithmetic
+            m += (1 - b1) * g
+            v *= b2
+            v += (1 - b2) * g * g
+            m_hat = m / (1 - b1 ** t)
+            v_hat = v / (1 - b2 ** t)
             p.data -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 

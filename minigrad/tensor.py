@@ -32,8 +32,8 @@ class Tensor:
     list or a numpy array, copied. With dtype=None a float32 array stays float32 and
     everything else becomes float64.
     """
-    __slots__ = ("data", "grad", "grad_tensor", "requires_grad",
-                 "_parents", "_backward", "_op", "__weakref__")
+    __slots__ = ("data", "_grad", "_grad_tensor", "requires_grad",
+                 "_parents", "_backward", "_op", "_number", "_pending", "__weakref__")
     __array_priority__ = 1000   # `ndarray + Tensor` calls Tensor.__radd__, not numpy's loop
     __hash__ = object.__hash__  # `==` is elementwise, so restore hashing by identity
 
@@ -41,24 +41,31 @@ class Tensor:
         if isinstance(data, Tensor):
             data = data.data
         self.data = np.array(as_array(data, dtype), copy=True)
-        self.grad = None            # numpy array, filled by backward()
-        self.grad_tensor = None     # the same gradient as a Tensor, after backward(create_graph=True)
+        if requires_grad and self.data.dtype.kind != "f":
+            raise TypeError(f"Tensor: only floating-point tensors can require gradients, got dtype "
+                            f"{self.data.dtype}; use dtype=np.float64 or np.float32")
+        self._grad = None           # numpy array, filled by backward()
+        self._grad_tensor = None    # the same gradient as a Tensor, after backward(create_graph=True)
         self.requires_grad = bool(requires_grad)
         self._parents = ()
         self._backward = None
         self._op = ""
+        self._number = 0            # an op's output is numbered when recorded: later ops, larger numbers
+        self._pending = None        # the gradient summed so far, during a backward pass
 
     @classmethod
     def _make(cls, data):
         """A tensor around an existing array: no copy, no checks (the engine's fast path)."""
         t = object.__new__(cls)
         t.data = data if isinstance(data, np.ndarray) else np.asarray(data)
-        t.grad = None
-        t.grad_tensor = None
+        t._grad = None
+        t._grad_tensor = None
         t.requires_grad = False
         t._parents = ()
         t._backward = None
         t._op = ""
+        t._number = 0
+        t._pending = None
         return t
 
     # ---- plain attributes -------------------------------------------------
@@ -67,6 +74,29 @@ class Tensor:
     dtype = property(lambda self: self.data.dtype)
     size = property(lambda self: self.data.size)
     T = property(lambda self: ops.transpose(self))
+
+    # .grad and .grad_tensor always agree: after backward(create_graph=True) the array
+    # .grad is the data of the tensor .grad_tensor, and clearing either clears both
+    # (p.grad = None, PyTorch's set-to-none idiom, also drops the gradient's graph).
+    @property
+    def grad(self):
+        """The accumulated gradient, a numpy array of this tensor's shape and dtype (or None)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        self._grad = value
+        self._grad_tensor = None
+
+    @property
+    def grad_tensor(self):
+        """The same gradient as a Tensor with a graph, after backward(create_graph=True); else None."""
+        return self._grad_tensor
+
+    @grad_tensor.setter
+    def grad_tensor(self, value):
+        self._grad_tensor = value
+        self._grad = None if value is None else value.data
 
     def __len__(self):
         return len(self.data)
@@ -97,11 +127,18 @@ class Tensor:
 
     def zero_grad(self):
         self.grad = None
-        self.grad_tensor = None
 
-    def backward(self, grad=None, create_graph=False):
-        """Compute gradients of this tensor and add them into each leaf's `.grad`."""
-        autograd.backward(self, grad, create_graph)
+    def backward(self, grad=None, retain_graph=None, create_graph=False):
+        """Compute gradients of this tensor and add them into each leaf's `.grad`.
+
+        As in PyTorch, the graph is freed on the way unless retain_graph=True (which
+        defaults to create_graph): a second backward() through it raises RuntimeError.
+        """
+        autograd.backward(self, grad, retain_graph, create_graph)
+
+    def astype(self, dtype):
+        """A copy in another float dtype; the gradient is cast back to this tensor's dtype."""
+        return ops.astype(self, dtype)
 
     # ---- operators: numpy broadcasting, numbers and arrays on either side --
     def __add__(self, other):

@@ -256,7 +256,8 @@ def test_hessian_of_softmax_cross_entropy_is_diag_p_minus_p_pT():
     (g,) = mg.grad(loss, z, create_graph=True)
     p = np.exp(z.data) / np.exp(z.data).sum()
     np.testing.assert_allclose(g.data, p - y, rtol=1e-12, atol=1e-15)   # gradient p - y
-    hessian = np.stack([mg.grad(g[i], z)[0].data for i in range(4)])
+    # each row differentiates the same graph of g again: retain_graph=True, as in PyTorch
+    hessian = np.stack([mg.grad(g[i], z, retain_graph=True)[0].data for i in range(4)])
     np.testing.assert_allclose(hessian, np.diag(p) - np.outer(p, p), rtol=1e-10, atol=1e-14)
 
 
@@ -314,7 +315,7 @@ def test_hessian_of_logsumexp():
     (g,) = mg.grad(z.logsumexp(axis=1).sum(), z, create_graph=True)
     for row in range(2):
         p = np.exp(z.data[row]) / np.exp(z.data[row]).sum()
-        hessian = np.stack([mg.grad(g[row, i], z)[0].data[row] for i in range(3)])
+        hessian = np.stack([mg.grad(g[row, i], z, retain_graph=True)[0].data[row] for i in range(3)])
         np.testing.assert_allclose(hessian, np.diag(p) - np.outer(p, p), rtol=1e-10, atol=1e-14)
 
 

@@ -156,6 +156,8 @@ OPS = [
     Op("a / array", lambda a: a / ROW, lambda a: a / ROW, WITH_ROW),
     Op("array / a", lambda a: ROW / a, lambda a: ROW / a, WITH_ROW, off_zero),
     Op("a ** 2", lambda a: a ** 2, lambda a: a ** 2, WITH_ROW),
+    Op("a * a (a square)", lambda a: a * a, lambda a: a * a, WITH_ROW),
+    unary("mg.square", mg.square, np.square),
     Op("a ** 3", lambda a: a ** 3, lambda a: a ** 3, WITH_ROW),
     Op("a ** 0.5", lambda a: a ** 0.5, np.sqrt, WITH_ROW, positive),
     Op("a ** -2", lambda a: a ** -2, lambda a: a ** -2.0, WITH_ROW, off_zero),
@@ -173,6 +175,10 @@ OPS = [
     Op("array @ a", lambda a: ROW @ a, lambda a: ROW @ a, (((4, 3),), ((4,),), ((2, 4, 3),))),
     Op("matrix @ a", lambda a: np.outer(ROW, ROW[:3]) @ a, lambda a: np.outer(ROW, ROW[:3]) @ a,
        (((3, 2),), ((3,),))),
+    # nn.Linear's op: x @ w.T + b in one node, over any leading sample axes
+    Op("mg.linear(x, w, b)", mg.linear, lambda x, w, b: x @ w.T + b,
+       (((4, 3), (2, 3), (2,)), ((3,), (2, 3), (2,)), ((2, 4, 3), (5, 3), (5,)), ((4, 3), (2, 3), ()))),
+    Op("mg.linear(x, w)", mg.linear, lambda x, w: x @ w.T, (((4, 3), (2, 3)), ((3,), (5, 3)))),
     # indexing: basic, advanced, repeated indices (their gradients add up), masks
     unary("a[1]", lambda a: a[1], lambda a: a[1], cases=((5,), (3, 4), (2, 3, 4))),
     unary("a[-1]", lambda a: a[-1], lambda a: a[-1], cases=((5,), (3, 4))),
@@ -297,7 +303,7 @@ def test_the_table_covers_every_public_op():
     for word in ["+", "-", "*", "/", "**", "@", "[", "exp", "log", "sqrt", "abs", "relu", "sigmoid",
                  "tanh", "clip", "sum", "mean", "max", "min", "reshape", "transpose", ".T", "softmax",
                  "log_softmax", "logsumexp", "maximum", "minimum", "where", "softplus", "concatenate",
-                 "stack", "keepdims=True", "axis=(0, 2)"]:
+                 "stack", "linear", "keepdims=True", "axis=(0, 2)"]:
         assert word in names, f"no row of the op table uses {word!r}"
 
 
