@@ -18,6 +18,8 @@ Your own loss (see lessons/your_own_loss.py):
     --import FILE_OR_MODULE                           first import a file that registers losses
 """
 import argparse
+import contextlib
+import io
 import sys
 import time
 from pathlib import Path
@@ -60,7 +62,8 @@ def write_answers(numbers):
             continue
         runs = []
         for exercise in exercises:
-            lesson = lessons.run(number, edits=exercise.edit, until=list(exercise.expect))
+            with contextlib.redirect_stdout(io.StringIO()):         # the page shows what matters
+                lesson = lessons.run(number, edits=exercise.edit, until=list(exercise.expect))
             runs.append((exercise, lesson))
             wrong = {k: lesson[k].holds for k, v in exercise.expect.items() if lesson[k].holds != v}
             if wrong:
