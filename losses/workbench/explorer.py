@@ -117,6 +117,7 @@ def curves_figure(info, params, quick=False):
     if ref is not None:
         entries.append((ref, ref.params))
     colors = iter(plt.rcParams["axes.prop_cycle"].by_key()["color"] * 3)
+    dashed = None
     for entry, entry_params in entries:
         ek = kinds.kind(entry, entry_params)
         for case in ek.cases:
@@ -126,14 +127,17 @@ def curves_figure(info, params, quick=False):
                 ax.plot(x, values, color=color, label=label, lw=2)
             closed = entry.closed_form(case, entry_params)
             if closed is not None:
-                axes[1].plot(x, closed(x), color="black", ls="--", lw=1)
-    if any(e.gradient is not None for e, _ in entries):
-        axes[0].plot([], [], color="black", ls="--", lw=1, label="closed-form gradient")
-    for ax, name in zip(axes, ["loss", "gradient dL/dx (backward)", "curvature d²L/dx² (second order)"]):
+                (dashed,) = axes[1].plot(x, closed(x), color="black", ls="--", lw=1,
+                                         label="registered closed form (dashed, on top)")
+    # the derivatives are taken along the quantity on the x axis, which the x label names
+    for ax, name in zip(axes, ["loss", "gradient along the x axis (backward)",
+                               "curvature along the x axis (second order)"]):
         ax.set_xlabel(k.axis_label)
         ax.set_ylabel(name)
         _clip_axis(ax)
     axes[0].legend()
+    if dashed is not None:                       # the key to the dashed curves sits where they are drawn
+        axes[1].legend(handles=[dashed])
     fig.suptitle(f"{_label(info, params)} [{info.kind}]: {_verdict(info, k)}")
     fig.tight_layout()
     return fig
