@@ -135,12 +135,8 @@ def _gradcheck(k, inputs, reduction):
         raise _Failure(str(err).split(". Check")[0].replace("gradcheck: ", "")) from None
 
 
-def _reductions(info):
-    return ("mean", "sum", "none") if info.has_reduction else (None,)
-
-
-def _sum_of(k, inputs, reduction):
-    return float(np.sum(_evaluate(k, inputs, reduction, grads=False)[0]))
+def _mean(k, inputs):
+    return float(np.sum(_evaluate(k, inputs, "mean", grads=False)[0]))
 
 
 # ---- the properties -------------------------------------------------------------------
@@ -148,7 +144,7 @@ def _sum_of(k, inputs, reduction):
 def _gradient(info, k, rng):
     samples = k.samples(rng)
     for inputs in samples:
-        for reduction in _reductions(info):
+        for reduction in ("mean", "sum", "none") if info.has_reduction else (None,):
             try:
                 _gradcheck(k, inputs, reduction)
             except _Failure as err:
@@ -159,38 +155,19 @@ def _gradient(info, k, rng):
     return PASS, f"backward matches finite differences at {inputs}, {what}"
 
 
-def off_kinks(k, x):
-    """The points of x at least 0.01 away from 0, ±1 and the kinks the kind declares (δ, a margin)."""
-    spots = np.array([0.0, 1.0, -1.0] + [s * v for v in k.kink_values() for s in (1, -1)])
-    return x[np.min(np.abs(x[:, None] - spots), axis=1) > 1e-2]
-
-
-def closed_form_gap(info, k, x, case, slope):
-    """None, or (index, closed form value, number of points that disagree) where the closed form misses slope."""
-    closed = info.closed_form(case, k.params)
-    if closed is None:
-        return None
-    expected = closed(x)
-    gap = np.where(np.isfinite(expected), np.abs(slope - expected), 0.0)
-    bad = gap > 1e-6 + 1e-5 * np.abs(np.nan_to_num(expected))
-    return (int(np.argmax(gap)), expected[np.argmax(gap)], int(bad.sum()), int(np.isfinite(expected).sum()))
-
-
 def _closed_form(info, k, rng):
     if info.gradient is None:
         return SKIP, "no closed-form gradient registered (register(..., gradient=...))"
-    x, compared = off_kinks(k, np.linspace(*k.axis_range(), 41)), 0
+    x, compared = k.off_kinks(np.linspace(*k.axis_range(), 41)), 0
     for case in k.cases:
-        t = mg.Tensor(x, requires_grad=True)
-        slope = mg.grad(k.along(t, case).sum(), t)[0].data
-        found = closed_form_gap(info, k, x, case, slope)
+        found = k.closed_form_gap(x, case)
         if found is None:
             continue
-        i, expected, bad, finite = found
+        i, expected, slope, bad, finite = found
         if bad:
             on = f" ({case})" if case else ""
             raise _Failure(f"at {k.axis_label} = {x[i]:.4g}{on} the closed form gives {expected:.6g}, backward "
-                           f"gives {slope[i]:.6g} ({bad} of {finite} points disagree)")
+                           f"gives {slope:.6g} ({bad} of {finite} points disagree)")
         compared += finite
     if not compared:
         return SKIP, "the closed form is not given for these parameters"
@@ -201,7 +178,7 @@ def _kinks(info, k, rng):
     names = []
     for description, inputs in k.kinks():
         try:
-            _gradcheck(k, inputs, "sum" if info.has_reduction else None)
+            _gradcheck(k, inputs, "sum")
         except _Failure as err:
             raise _Failure(f"at {description}: {err}") from None
         names.append(description)
@@ -238,12 +215,11 @@ def _non_negative(info, k, rng):
 
 def _perfect_fit(info, k, rng):
     perfect, nearby = k.perfect(rng)
-    reduction = "mean" if info.has_reduction else None
-    values = [_sum_of(k, inputs, reduction) for inputs in perfect]     # logits: several margins, the best counts
+    values = [_mean(k, inputs) for inputs in perfect]     # logits: several margins, the best counts
     best = min(values) if np.all(np.isfinite(values)) else float("nan")
     if not np.isfinite(best):
         raise _Failure(f"value {_fmt(values)} at a perfect fit")
-    worse = min(_sum_of(k, inputs, reduction) for inputs in nearby)
+    worse = min(_mean(k, inputs) for inputs in nearby)
     if abs(best) <= 1e-6:
         return PASS, f"0 at a perfect fit (value {best:.2g}); worse fits give {worse:.3g} or more"
     if best <= worse + 1e-12:
@@ -295,7 +271,7 @@ def _reductions_line(info, k, rng):
 
 def _float32(info, k, rng):
     tensors = _tensors(k.float32(k.samples(rng)[0]), k, dtype=np.float32)
-    value = k.call(tensors, reduction="mean" if info.has_reduction else None)
+    value = k.call(tensors, reduction="mean")
     if value.dtype != np.float32:
         raise _Failure(f"float32 inputs gave a {value.dtype} value (make constants with "
                        f"mg.wrap(c, like=x) so they keep the input's dtype)")
@@ -354,7 +330,7 @@ def _calls(info, k):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            out = k.call(inputs, reduction="mean" if info.has_reduction else None)
+            out = k.call(inputs, reduction="mean")
     except Exception as err:    # noqa: BLE001 - reported, not raised
         return f"calling it on typical {info.kind} inputs raised {type(err).__name__}: {err}"
     if not isinstance(out, mg.Tensor):
