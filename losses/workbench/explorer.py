@@ -11,11 +11,9 @@
 * convergence: the loss trains a small model on the toy problem of its kind, next to the
   reference loss, measured by one number both can be compared on.
 
-`explore` returns the figures (a notebook shows them under the cell) and writes them to
-files only when given `out=`: `explore_NAME_curves.png`, with the parameters that differ
-from the defaults in the name (`explore_huber_delta=0.5_curves.png`). It prints a warning
-when backward disagrees with finite differences, or the closed form with backward.
-`interactive` draws the curves with a slider per numeric parameter.
+`explore` returns the figures (a notebook shows them under the cell), writes them to files
+only when given `out=`, and warns when backward disagrees with finite differences, or the
+closed form with backward. `interactive` draws the curves with a slider per numeric parameter.
 """
 import re
 import warnings

@@ -6,10 +6,10 @@ axis the figures put on x, where the kinks sit, in which variable robustness is
 measured, and what explore compares it with. Nothing else in the workbench knows a
 kind by name: `losses.register`, `losses.check` and `losses.explore` ask `kind(info)`.
 
-    kind         data arguments              the axis x of the figures
+    kind         data arguments              the axis x of the figures and of a closed-form gradient
     regression   pred, target                the residual ŷ − y (target 0)
     binary       x, target (per element)     the logit or score of a positive sample, or its p
-    multiclass   x (N, C), target            the true class's logit (others 0), or its p
+    multiclass   x (N, C), target            the true class's logit (others 0), or its p (others (1 − p)/2)
     pairs        x1, x2, y (Y = 1 dissimilar) the distance D of the pair, one curve per label
     triplets     anchor, positive, negative  d(a,p) − d(a,n), d(a,n) held fixed
                  or embeddings, labels
@@ -80,7 +80,7 @@ class Kind:
         return self.info.fn(*inputs, **kwargs)
 
     def per_sample(self, inputs):
-        return self.call(inputs, reduction="none" if self.info.has_reduction else None)
+        return self.call(inputs, reduction="none")
 
     # -- the places a kink may sit ---------------------------------------------------------
     def kink_values(self):

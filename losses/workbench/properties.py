@@ -109,10 +109,10 @@ def _tensors(inputs, k, dtype=None, requires_grad=True):
     return out
 
 
-def _evaluate(k, inputs, reduction=None, grads=True):
-    """The per-sample values (reduction None) or the reduced value, and the gradients of their sum."""
+def _evaluate(k, inputs, reduction="none", grads=True):
+    """The loss's values (per sample by default) and the gradients of their sum."""
     tensors = _tensors(inputs, k, requires_grad=grads)
-    value = k.per_sample(tensors) if reduction is None else k.call(tensors, reduction=reduction)
+    value = k.call(tensors, reduction=reduction)
     if not isinstance(value, mg.Tensor):
         raise _Failure(f"returned {type(value).__name__}, not a minigrad Tensor")
     wanted = [tensors[i] for i in k.differentiable]
