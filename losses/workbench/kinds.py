@@ -15,6 +15,8 @@ kind by name: `losses.register`, `losses.check` and `losses.explore` ask `kind(i
                  or embeddings, labels
     penalty      params                      one weight w
 """
+import warnings
+
 import numpy as np
 
 import minigrad as mg
@@ -72,15 +74,29 @@ class Kind:
         return [a, b]
 
     # -- calling the loss ------------------------------------------------------------
-    def call(self, inputs, params=None, reduction=None):
+    def call(self, inputs, reduction=None):
         """The loss on `inputs`; `reduction` reaches only a loss that takes one."""
-        kwargs = dict(self.params if params is None else params)
+        kwargs = dict(self.params)
         if reduction is not None and self.info.has_reduction:
             kwargs["reduction"] = reduction
         return self.info.fn(*inputs, **kwargs)
 
     def per_sample(self, inputs):
         return self.call(inputs, reduction="none")
+
+    def tensors(self, inputs, requires_grad=True):
+        """Inputs as tensors; the differentiable ones require grad. Integer targets stay integer arrays."""
+        out = [np.asarray(a) for a in inputs]
+        for i, a in enumerate(out):
+            if a.dtype.kind == "f":
+                out[i] = mg.Tensor(a, requires_grad=requires_grad and i in self.differentiable)
+        return out
+
+    def typical_value(self):
+        """The loss (reduction "mean") on typical inputs of the kind, numpy's warnings silenced."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return self.call(self.tensors(self.samples(np.random.default_rng(0))[0]), reduction="mean")
 
     # -- the places a kink may sit ---------------------------------------------------------
     def kink_values(self):
@@ -578,8 +594,8 @@ class Penalty(Kind):
             raise ValueError(f"{fn}: {names[0]} must hold at least one tensor, got an empty list")
         return [[validate.as_tensor(p, fn, f"{names[0]}[{i}]") for i, p in enumerate(params)]]
 
-    def call(self, inputs, params=None, reduction=None):
-        return self.info.fn(list(inputs), **dict(self.params if params is None else params))
+    def call(self, inputs, reduction=None):
+        return self.info.fn(list(inputs), **self.params)
 
     def axis_range(self):
         return (-2.0, 2.0)

@@ -97,21 +97,9 @@ def _fmt(v):
     return np.array2string(np.asarray(v, dtype=float).ravel(), precision=3, max_line_width=200, threshold=6)
 
 
-def _tensors(inputs, k, dtype=None, requires_grad=True):
-    """Inputs as tensors; the differentiable ones require grad. Integer targets stay integer arrays."""
-    out = []
-    for i, a in enumerate(inputs):
-        a = np.asarray(a)
-        if a.dtype.kind == "f":
-            out.append(mg.Tensor(a.astype(dtype or a.dtype), requires_grad=requires_grad and i in k.differentiable))
-        else:
-            out.append(a)
-    return out
-
-
 def _evaluate(k, inputs, reduction="none", grads=True):
     """The loss's values (per sample by default) and the gradients of their sum."""
-    tensors = _tensors(inputs, k, requires_grad=grads)
+    tensors = k.tensors(inputs, requires_grad=grads)
     value = k.call(tensors, reduction=reduction)
     if not isinstance(value, mg.Tensor):
         raise _Failure(f"returned {type(value).__name__}, not a minigrad Tensor")
@@ -235,7 +223,7 @@ def _shapes(info, k, rng):
         return SKIP, "no targets to mismatch"
     for description, inputs in cases:
         try:
-            out = k.per_sample(_tensors(inputs, k, requires_grad=False))
+            out = k.per_sample(k.tensors(inputs, requires_grad=False))
         except ValueError:
             continue
         except Exception as err:    # noqa: BLE001 - any other error is reported, not raised
@@ -248,7 +236,7 @@ def _shapes(info, k, rng):
 
 def _empty_batch(info, k, rng):
     try:
-        out = k.per_sample(_tensors(k.empty(), k, requires_grad=False))
+        out = k.per_sample(k.tensors(k.empty(), requires_grad=False))
     except ValueError as err:
         return PASS, f"ValueError: {err}"
     raise _Failure(f"a batch of no samples was accepted and gave {_fmt(getattr(out, 'data', out))}; "
@@ -258,7 +246,7 @@ def _empty_batch(info, k, rng):
 def _reductions_line(info, k, rng):
     if not info.has_reduction:
         return SKIP, "no reduction argument"
-    inputs = _tensors(k.samples(rng)[0], k, requires_grad=False)
+    inputs = k.tensors(k.samples(rng)[0], requires_grad=False)
     none, total = k.call(inputs, reduction="none"), k.call(inputs, reduction="sum")
     if none.size <= 1:
         raise _Failure(f'reduction="none" gave shape {none.shape} for a batch of {inputs[0].shape[0]}: it '
@@ -270,7 +258,7 @@ def _reductions_line(info, k, rng):
 
 
 def _float32(info, k, rng):
-    tensors = _tensors(k.float32(k.samples(rng)[0]), k, dtype=np.float32)
+    tensors = k.tensors(k.float32(k.samples(rng)[0]))
     value = k.call(tensors, reduction="mean")
     if value.dtype != np.float32:
         raise _Failure(f"float32 inputs gave a {value.dtype} value (make constants with "
@@ -326,11 +314,8 @@ PROPERTIES = [
 
 def _calls(info, k):
     """None if the loss returns a minigrad Tensor on typical inputs, else the reason it does not."""
-    inputs = _tensors(k.samples(np.random.default_rng(0))[0], k)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            out = k.call(inputs, reduction="mean")
+        out = k.typical_value()
     except Exception as err:    # noqa: BLE001 - reported, not raised
         return f"calling it on typical {info.kind} inputs raised {type(err).__name__}: {err}"
     if not isinstance(out, mg.Tensor):
