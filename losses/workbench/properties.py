@@ -151,11 +151,11 @@ def _closed_form(info, k, rng):
         found = k.closed_form_gap(x, case)
         if found is None:
             continue
-        i, expected, slope, bad, finite = found
+        i, expected, backward, bad, finite = found
         if bad:
             on = f" ({case})" if case else ""
             raise _Failure(f"at {k.axis_label} = {x[i]:.4g}{on} the closed form gives {expected:.6g}, backward "
-                           f"gives {slope:.6g} ({bad} of {finite} points disagree)")
+                           f"gives {backward:.6g} ({bad} of {finite} points disagree)")
         compared += finite
     if not compared:
         return SKIP, "the closed form is not given for these parameters"

@@ -115,9 +115,8 @@ def _wrap(formula, name, kind_class, info_fields, takes_reduction):
             return values
         if values.ndim == 0:
             raise ValueError(f"{name}: the formula returned a single number; return one value per "
-                             f"{kind_class.values} and "
-                             f"let register apply reduction= (or take a reduction argument and apply it "
-                             f"with losses.reduce.apply)")
+                             f"{kind_class.values} and let register apply reduction= (or take a reduction "
+                             f"argument and apply it with losses.reduce.apply)")
         return reduce.apply(values, reduction, name)
 
     if kind_class.values and not takes_reduction:
