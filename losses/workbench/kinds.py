@@ -94,9 +94,10 @@ class Kind:
 
     def typical_value(self):
         """The loss (reduction "mean") on typical inputs of the kind, numpy's warnings silenced."""
+        inputs = self.tensors(self.samples(np.random.default_rng(0))[0])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return self.call(self.tensors(self.samples(np.random.default_rng(0))[0]), reduction="mean")
+            return self.call(inputs, reduction="mean")
 
     # -- the places a kink may sit ---------------------------------------------------------
     def kink_values(self):
