@@ -11,14 +11,11 @@
 * convergence: the loss trains a small model on the toy problem of its kind, next to the
   reference loss, measured by one number both can be compared on.
 
-`explore` returns the figures (a notebook shows them under the cell) and writes them to
-files only when given `out=`: `explore_NAME_curves.png`, with the parameters that differ
-from the defaults in the name (`explore_huber_delta=0.5_curves.png`). It prints a warning
-when backward disagrees with finite differences, or the closed form with backward.
-`interactive` draws the curves with a slider per numeric parameter.
+`explore` returns the figures (a notebook shows them under the cell), writes them to files
+only when given `out=`, and warns when backward disagrees with finite differences, or the
+closed form with backward. `interactive` draws the curves with a slider per numeric parameter.
 """
 import re
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +26,7 @@ import minigrad as mg
 
 from ..regression import mse as _mse
 from . import kinds, toys
-from .properties import closed_form_gap, off_kinks, robustness
+from .properties import robustness
 from .registry import get
 
 STEPS, QUICK_STEPS = 300, 40
@@ -67,26 +64,28 @@ def derivatives(k, x, case=None):
     return value.data, slope.data, curvature
 
 
-def disagreements(info, k, x):
+def disagreements(k, x):
     """Warning lines: backward against finite differences, and the closed form against backward."""
-    out, x = [], off_kinks(k, x)
+    out, x = [], k.off_kinks(x)
     h = 1e-6 * np.maximum(1.0, np.abs(x))
     for case in k.cases:
         on = f" ({case})" if case else ""
         with mg.no_grad():
             numeric = (k.along(mg.Tensor(x + h), case).data - k.along(mg.Tensor(x - h), case).data) / (2 * h)
-        _, slope, _ = derivatives(k, x, case)
+        slope = k.slope(x, case)
         bad = np.abs(slope - numeric) > 1e-4 * (1 + np.abs(numeric))
         if np.any(bad):
             i = np.flatnonzero(bad)[0]
             out.append(f"warning: backward disagrees with finite differences along the {k.axis_label}{on}: at "
                        f"{x[i]:.4g} backward gives {slope[i]:.6g}, finite differences {numeric[i]:.6g} "
                        f"({int(bad.sum())} of {len(x)} points); look at the backward of any op you recorded")
-        found = closed_form_gap(info, k, x, case, slope)
-        if found and found[2]:
-            i, expected = found[:2]
+        found = k.closed_form_gap(x, case)
+        if found is None:
+            continue
+        i, expected, backward, bad, _ = found
+        if bad:
             out.append(f"warning: the registered closed-form gradient disagrees with backward along the "
-                       f"{k.axis_label}{on}: at {x[i]:.4g} it gives {expected:.6g}, backward {slope[i]:.6g}")
+                       f"{k.axis_label}{on}: at {x[i]:.4g} it gives {expected:.6g}, backward {backward:.6g}")
     return out
 
 
@@ -347,7 +346,7 @@ def explore(loss, *, steps=None, quick=False, out=None, verbose=True, **params):
     result = Exploration(info.name, params)
     if verbose:
         print(f"== explore {_label(info, params)}  [{info.kind}]")
-    result.warnings = disagreements(info, k, _grid(k, quick))
+    result.warnings = disagreements(k, _grid(k, quick))
     result.figures["curves"] = curves_figure(info, params, quick)
     result.figures["convergence"], runs = convergence_figure(info, params, quick, steps)
     for name, values in runs:
@@ -383,17 +382,10 @@ class Sliders:
         return f"<Sliders for {', '.join(self.sliders) or 'no parameter'}; parameters now {self.params}>"
 
 
-def _numeric(params):
-    return {k: v for k, v in params.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
-
-
 def _accepts(info, params):
     """True when the loss gives a finite value with these parameter values (a slider's end may not)."""
-    k = kinds.kind(info, params)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            value = k.call(k.samples(np.random.default_rng(0))[0], reduction="mean" if info.has_reduction else None)
+        value = kinds.kind(info, params).typical_value()
     except (ValueError, ZeroDivisionError):
         return False
     return bool(np.all(np.isfinite(value.data)))
@@ -422,7 +414,7 @@ def interactive(loss, **params):
 
     info = get(loss)
     params = info.with_params(**params)
-    numeric = _numeric(params)
+    numeric = {name: value for name, value in params.items() if kinds.is_number(value)}
     ranges = {name: slider_range(info, name, value) for name, value in numeric.items()}
     k = kinds.kind(info, {**params, **{n: hi for n, (lo, hi) in ranges.items()}})
     x = _grid(k)                           # wide enough for every slider position

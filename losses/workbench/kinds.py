@@ -6,15 +6,17 @@ axis the figures put on x, where the kinks sit, in which variable robustness is
 measured, and what explore compares it with. Nothing else in the workbench knows a
 kind by name: `losses.register`, `losses.check` and `losses.explore` ask `kind(info)`.
 
-    kind         data arguments              the axis x of the figures
+    kind         data arguments              the axis x of the figures and of a closed-form gradient
     regression   pred, target                the residual ŷ − y (target 0)
     binary       x, target (per element)     the logit or score of a positive sample, or its p
-    multiclass   x (N, C), target            the true class's logit (others 0), or its p
+    multiclass   x (N, C), target            the true class's logit (others 0), or its p (others (1 − p)/2)
     pairs        x1, x2, y (Y = 1 dissimilar) the distance D of the pair, one curve per label
     triplets     anchor, positive, negative  d(a,p) − d(a,n), d(a,n) held fixed
                  or embeddings, labels
     penalty      params                      one weight w
 """
+import warnings
+
 import numpy as np
 
 import minigrad as mg
@@ -29,6 +31,11 @@ ROBUST_REFERENCE = "bounded influence: Hampel, Ronchetti, Rousseeuw and Stahel, 
 
 def _column(x):
     return x.reshape(x.shape[0], 1)
+
+
+def is_number(v):
+    """True for an int or a float parameter (a bool is not a number here)."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 class Kind:
@@ -67,30 +74,48 @@ class Kind:
         return [a, b]
 
     # -- calling the loss ------------------------------------------------------------
-    def call(self, inputs, params=None, reduction=None):
-        kwargs = dict(self.params if params is None else params)
+    def call(self, inputs, reduction=None):
+        """The loss on `inputs`; `reduction` reaches only a loss that takes one."""
+        kwargs = dict(self.params)
         if reduction is not None and self.info.has_reduction:
             kwargs["reduction"] = reduction
         return self.info.fn(*inputs, **kwargs)
 
     def per_sample(self, inputs):
-        return self.call(inputs, reduction="none" if self.info.has_reduction else None)
+        return self.call(inputs, reduction="none")
+
+    def tensors(self, inputs, requires_grad=True):
+        """Inputs as tensors; the differentiable ones require grad. Integer targets stay integer arrays."""
+        out = [np.asarray(a) for a in inputs]
+        for i, a in enumerate(out):
+            if a.dtype.kind == "f":
+                out[i] = mg.Tensor(a, requires_grad=requires_grad and i in self.differentiable)
+        return out
+
+    def typical_value(self):
+        """The loss (reduction "mean") on typical inputs of the kind, numpy's warnings silenced."""
+        inputs = self.tensors(self.samples(np.random.default_rng(0))[0])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return self.call(inputs, reduction="mean")
 
     # -- the places a kink may sit ---------------------------------------------------------
     def kink_values(self):
         """The values of the parameters this kind declares as kinks (δ, a margin), if the loss has them."""
         values = [self.params.get(k) for k in self.kink_params]
-        return [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        return [float(v) for v in values if is_number(v)]
 
     @property
     def margin(self):
         m = self.params.get("margin", 1.0)
-        return float(m) if isinstance(m, (int, float)) and not isinstance(m, bool) else 1.0
+        return float(m) if is_number(m) else 1.0
+
+    def off_kinks(self, x):
+        """The points of x at least 0.01 away from 0, ±1 and the kinks the kind declares (δ, a margin)."""
+        spots = np.array([0.0, 1.0, -1.0] + [s * v for v in self.kink_values() for s in (1, -1)])
+        return x[np.min(np.abs(x[:, None] - spots), axis=1) > 1e-2]
 
     # -- the axis: one number per sample -------------------------------------------------
-    def axis_range(self):
-        return (-3.0, 3.0)
-
     def along(self, x, case=None):
         """The loss at each position of x (a Tensor (n,)), as a Tensor (n,) built from graph ops.
 
@@ -105,6 +130,23 @@ class Kind:
 
     def vector_along(self, x, case):
         return self.call(self.point(x, case), reduction="none")
+
+    def slope(self, x, case=None):
+        """The gradient along the axis at the points x (an array), from backward."""
+        t = mg.Tensor(x, requires_grad=True)
+        return mg.grad(self.along(t, case).sum(), t)[0].data
+
+    def closed_form_gap(self, x, case=None):
+        """None if no closed form is registered for `case`, else where it misses backward most:
+        (index into x, closed form there, backward there, points that disagree, points compared)."""
+        closed = self.info.closed_form(case, self.params)
+        if closed is None:
+            return None
+        expected, slope = closed(x), self.slope(x, case)
+        gap = np.where(np.isfinite(expected), np.abs(slope - expected), 0.0)    # NaN: not given there
+        bad = gap > 1e-6 + 1e-5 * np.abs(np.nan_to_num(expected))
+        i = int(np.argmax(gap))
+        return i, expected[i], slope[i], int(bad.sum()), int(np.isfinite(expected).sum())
 
     def from_output(self, z):
         """The axis value for a model output z (identity, or p = σ(z) for probability inputs)."""
@@ -121,6 +163,11 @@ class Kind:
     def empty(self):
         """Inputs of a batch of zero samples."""
         return tuple(a[:0] for a in self.sample(np.random.default_rng(0), 2))
+
+    def _columns(self, x, t):
+        """The two mismatches of a kind with one value per element: x or t made a column (N, 1)."""
+        a, b = self.info.inputs
+        return [(f"{a} (N, 1) vs {b} (N,)", (_column(x), t)), (f"{a} (N,) vs {b} (N, 1)", (x, _column(t)))]
 
 
 class Regression(Kind):
@@ -158,33 +205,46 @@ class Regression(Kind):
         return [(target.copy(), target)], [(target + 0.1 * rng.standard_normal(8), target), (target + 1.0, target)]
 
     def mismatched(self, n=4):
-        p, t = self.info.inputs
-        return [(f"{p} (N, 1) vs {t} (N,)", (np.zeros((n, 1)), np.ones(n))),
-                (f"{p} (N,) vs {t} (N, 1)", (np.zeros(n), np.ones((n, 1))))]
+        return self._columns(np.zeros(n), np.ones(n))
 
     def point(self, x, case=None):
         x = x.reshape(-1)
         return (x, np.zeros(x.shape))
 
 
-class Binary(Kind):
-    name = "binary"
-    values = "element"
+class _Classifier(Kind):
+    """What binary and multiclass share: the first argument holds logits, scores or probabilities."""
     data = ("logits", "target")
     inputs = ("logit", "score", "probability")
-    targets = ("0/1", "-1/+1")
     robust_axis = np.array([-1.0, -10.0, -30.0, -60.0])
-    reference, probability_reference = "binary_cross_entropy_with_logits", "binary_cross_entropy"
-    problem = "two moons, a 2-16-1 network"
     metric = "training accuracy"
-
-    @classmethod
-    def default_target(cls, input):
-        return "-1/+1" if input == "score" else "0/1"
+    p_of_z = ""                   # how a probability follows from the axis's z, for the robustness line
 
     @property
     def probabilities(self):
         return self.info.input == "probability"
+
+    @property
+    def kink_params(self):
+        return () if self.probabilities else ("margin",)
+
+    @property
+    def robust_variable(self):
+        via = f" (probabilities enter as p = {self.p_of_z})" if self.probabilities else ""
+        return f"the margin z of the model's output for the true class{via}"
+
+
+class Binary(_Classifier):
+    name = "binary"
+    values = "element"
+    targets = ("0/1", "-1/+1")
+    reference, probability_reference = "binary_cross_entropy_with_logits", "binary_cross_entropy"
+    problem = "two moons, a 2-16-1 network"
+    p_of_z = "σ(z)"
+
+    @classmethod
+    def default_target(cls, input):
+        return "-1/+1" if input == "score" else "0/1"
 
     @property
     def labels(self):
@@ -195,15 +255,6 @@ class Binary(Kind):
         if self.probabilities:
             return "probability p of the true class (y = 1)"
         return f"{self.info.input} z of a positive sample (margin y·z)"
-
-    @property
-    def robust_variable(self):
-        via = " (probabilities enter as p = σ(z))" if self.probabilities else ""
-        return f"the margin z of the model's output for the true class{via}"
-
-    @property
-    def kink_params(self):
-        return () if self.probabilities else ("margin",)
 
     def prepare(self, fn, names, args):
         x, y = super().prepare(fn, names, args)
@@ -260,33 +311,20 @@ class Binary(Kind):
                 [(np.zeros(8), y)] + [(np.where(right, -m, m), y) for m in (1.0, 4.0)])
 
     def mismatched(self, n=4):
-        x = np.full(n, 0.5) if self.probabilities else np.zeros(n)
-        t = np.full(n, self.labels[1])
-        a, b = self.info.inputs
-        return [(f"{a} (N, 1) vs {b} (N,)", (x.reshape(n, 1), t)), (f"{a} (N,) vs {b} (N, 1)", (x, t.reshape(n, 1)))]
+        return self._columns(np.full(n, 0.5) if self.probabilities else np.zeros(n), np.full(n, self.labels[1]))
 
     def point(self, x, case=None):
         x = x.reshape(-1)
         return (x, np.full(x.shape, self.labels[1]))
 
 
-class Multiclass(Kind):
+class Multiclass(_Classifier):
     name = "multiclass"
-    data = ("logits", "target")
-    inputs = ("logit", "score", "probability")
     targets = ("index", "one-hot")
     C = 3
-    robust_axis = Binary.robust_axis
     reference, probability_reference = "cross_entropy", "categorical_cross_entropy"
     problem = "three blobs, a 2-16-3 network"
-    metric = "training accuracy"
-    probabilities = Binary.probabilities
-    kink_params = Binary.kink_params
-
-    @property
-    def robust_variable(self):
-        via = " (probabilities enter as p = softmax(z, 0, 0))" if self.probabilities else ""
-        return f"the margin z of the model's output for the true class{via}"
+    p_of_z = "softmax(z, 0, 0)"
 
     @property
     def axis_label(self):
@@ -450,19 +488,15 @@ class Triplets(Kind):
     metric = "separation: between / within-class distance"
 
     @property
-    def batch_form(self):
-        return self.info.batch_form
-
-    @property
     def differentiable(self):
-        return (0,) if self.batch_form else (0, 1, 2)
+        return (0,) if self.info.batch_form else (0, 1, 2)
 
     @property
     def axis_label(self):
-        return "d(a,p) − d(a,n)" + (" in a batch of three (the positive is an anchor too)" if self.batch_form else "")
+        return "d(a,p) − d(a,n)" + (" in a batch of three (the positive is an anchor too)" if self.info.batch_form else "")
 
     def prepare(self, fn, names, args):
-        if self.batch_form:
+        if self.info.batch_form:
             e = validate.as_tensor(args[0], fn, names[0])
             validate.ndim_exactly(e, 2, fn, names[0], "(N, D): one embedding per row")
             validate.nonempty(e, fn, names[0])
@@ -482,13 +516,13 @@ class Triplets(Kind):
         return (-self._dn(), self._dn())
 
     def _triplet(self, a, p, n):
-        if self.batch_form:
+        if self.info.batch_form:
             labels = np.array([0] * (len(a) + len(p)) + [1] * len(n), dtype=np.int64)
             return (np.concatenate([a, p, n]), labels)
         return (a, p, n)
 
     def sample(self, rng, n, scale=1.0):
-        if self.batch_form:
+        if self.info.batch_form:
             labels = np.array([0, 0, 1, 1, 2, 2, 0, 1][:max(n, 4)], dtype=np.int64)
             return (scale * rng.standard_normal((len(labels), 2)), labels)
         return tuple(scale * rng.standard_normal((n, 2)) for _ in range(3))
@@ -502,7 +536,7 @@ class Triplets(Kind):
     def kinks(self):
         dp = [self._dn() - self.margin + NUDGE, self._dn() - self.margin - NUDGE, NUDGE]
         what = "d(a,p) − d(a,n) + margin within 1e-3 of 0, and d(a,p) = 1e-3"
-        if self.batch_form:
+        if self.info.batch_form:
             return [(what, self._triplet(*self._geometry([d]))) for d in dp]
         return [(what, self._triplet(*self._geometry(dp)))]
 
@@ -523,20 +557,20 @@ class Triplets(Kind):
 
     def mismatched(self, n=4):
         names = self.info.inputs
-        if self.batch_form:
+        if self.info.batch_form:
             return [(f"{names[1]} (N, 1) vs the expected (N,)", (np.zeros((n, 2)), np.array([0, 0, 1, 1][:n]).reshape(n, 1)))]
         return [(f"{names[0]} (N, 2) vs {names[2]} (N, 1)", (np.zeros((n, 2)), np.ones((n, 2)), np.ones((n, 1)))),
                 (f"{names[0]} (N, 2) vs {names[1]} (N, 1)", (np.zeros((n, 2)), np.ones((n, 1)), np.ones((n, 2))))]
 
     def vector_along(self, x, case):
-        return None if self.batch_form else super().vector_along(x, case)
+        return None if self.info.batch_form else super().vector_along(x, case)
 
     def point(self, x, case=None):
         x = _column(x.reshape(-1))
         n, dn = x.shape[0], self._dn()
         positive = mg.concatenate([mg.wrap(np.zeros((n, 1)), like=x), x + dn], axis=1)
         a, _, negative = self._geometry(np.zeros(n))
-        if self.batch_form:
+        if self.info.batch_form:
             return (mg.concatenate([mg.wrap(a, like=x), positive, mg.wrap(negative, like=x)], axis=0),
                     np.array([0, 0, 1], dtype=np.int64))
         return (a, positive, negative)
@@ -549,7 +583,6 @@ class Penalty(Kind):
     inputs = ("weights",)
     differentiable = (0, 1)
     axis_label = "weight w"
-    robust_variable = ""
     problem = "10 weights, 3 of them non-zero, 15 samples"
     metric, metric_scale, higher_is_better = "test mean squared error", "log", False
 
@@ -562,8 +595,8 @@ class Penalty(Kind):
             raise ValueError(f"{fn}: {names[0]} must hold at least one tensor, got an empty list")
         return [[validate.as_tensor(p, fn, f"{names[0]}[{i}]") for i, p in enumerate(params)]]
 
-    def call(self, inputs, params=None, reduction=None):
-        return self.info.fn(list(inputs), **dict(self.params if params is None else params))
+    def call(self, inputs, reduction=None):
+        return self.info.fn(list(inputs), **self.params)
 
     def axis_range(self):
         return (-2.0, 2.0)

@@ -97,22 +97,10 @@ def _fmt(v):
     return np.array2string(np.asarray(v, dtype=float).ravel(), precision=3, max_line_width=200, threshold=6)
 
 
-def _tensors(inputs, k, dtype=None, requires_grad=True):
-    """Inputs as tensors; the differentiable ones require grad. Integer targets stay integer arrays."""
-    out = []
-    for i, a in enumerate(inputs):
-        a = np.asarray(a)
-        if a.dtype.kind == "f":
-            out.append(mg.Tensor(a.astype(dtype or a.dtype), requires_grad=requires_grad and i in k.differentiable))
-        else:
-            out.append(a)
-    return out
-
-
-def _evaluate(k, inputs, reduction=None, grads=True):
-    """The per-sample values (reduction None) or the reduced value, and the gradients of their sum."""
-    tensors = _tensors(inputs, k, requires_grad=grads)
-    value = k.per_sample(tensors) if reduction is None else k.call(tensors, reduction=reduction)
+def _evaluate(k, inputs, reduction="none", grads=True):
+    """The loss's values (per sample by default) and the gradients of their sum."""
+    tensors = k.tensors(inputs, requires_grad=grads)
+    value = k.call(tensors, reduction=reduction)
     if not isinstance(value, mg.Tensor):
         raise _Failure(f"returned {type(value).__name__}, not a minigrad Tensor")
     wanted = [tensors[i] for i in k.differentiable]
@@ -135,12 +123,8 @@ def _gradcheck(k, inputs, reduction):
         raise _Failure(str(err).split(". Check")[0].replace("gradcheck: ", "")) from None
 
 
-def _reductions(info):
-    return ("mean", "sum", "none") if info.has_reduction else (None,)
-
-
-def _sum_of(k, inputs, reduction):
-    return float(np.sum(_evaluate(k, inputs, reduction, grads=False)[0]))
+def _mean(k, inputs):
+    return float(np.sum(_evaluate(k, inputs, "mean", grads=False)[0]))
 
 
 # ---- the properties -------------------------------------------------------------------
@@ -148,7 +132,7 @@ def _sum_of(k, inputs, reduction):
 def _gradient(info, k, rng):
     samples = k.samples(rng)
     for inputs in samples:
-        for reduction in _reductions(info):
+        for reduction in ("mean", "sum", "none") if info.has_reduction else (None,):
             try:
                 _gradcheck(k, inputs, reduction)
             except _Failure as err:
@@ -159,38 +143,19 @@ def _gradient(info, k, rng):
     return PASS, f"backward matches finite differences at {inputs}, {what}"
 
 
-def off_kinks(k, x):
-    """The points of x at least 0.01 away from 0, ±1 and the kinks the kind declares (δ, a margin)."""
-    spots = np.array([0.0, 1.0, -1.0] + [s * v for v in k.kink_values() for s in (1, -1)])
-    return x[np.min(np.abs(x[:, None] - spots), axis=1) > 1e-2]
-
-
-def closed_form_gap(info, k, x, case, slope):
-    """None, or (index, closed form value, number of points that disagree) where the closed form misses slope."""
-    closed = info.closed_form(case, k.params)
-    if closed is None:
-        return None
-    expected = closed(x)
-    gap = np.where(np.isfinite(expected), np.abs(slope - expected), 0.0)
-    bad = gap > 1e-6 + 1e-5 * np.abs(np.nan_to_num(expected))
-    return (int(np.argmax(gap)), expected[np.argmax(gap)], int(bad.sum()), int(np.isfinite(expected).sum()))
-
-
 def _closed_form(info, k, rng):
     if info.gradient is None:
         return SKIP, "no closed-form gradient registered (register(..., gradient=...))"
-    x, compared = off_kinks(k, np.linspace(*k.axis_range(), 41)), 0
+    x, compared = k.off_kinks(np.linspace(*k.axis_range(), 41)), 0
     for case in k.cases:
-        t = mg.Tensor(x, requires_grad=True)
-        slope = mg.grad(k.along(t, case).sum(), t)[0].data
-        found = closed_form_gap(info, k, x, case, slope)
+        found = k.closed_form_gap(x, case)
         if found is None:
             continue
-        i, expected, bad, finite = found
+        i, expected, backward, bad, finite = found
         if bad:
             on = f" ({case})" if case else ""
             raise _Failure(f"at {k.axis_label} = {x[i]:.4g}{on} the closed form gives {expected:.6g}, backward "
-                           f"gives {slope[i]:.6g} ({bad} of {finite} points disagree)")
+                           f"gives {backward:.6g} ({bad} of {finite} points disagree)")
         compared += finite
     if not compared:
         return SKIP, "the closed form is not given for these parameters"
@@ -201,7 +166,7 @@ def _kinks(info, k, rng):
     names = []
     for description, inputs in k.kinks():
         try:
-            _gradcheck(k, inputs, "sum" if info.has_reduction else None)
+            _gradcheck(k, inputs, "sum")
         except _Failure as err:
             raise _Failure(f"at {description}: {err}") from None
         names.append(description)
@@ -238,12 +203,11 @@ def _non_negative(info, k, rng):
 
 def _perfect_fit(info, k, rng):
     perfect, nearby = k.perfect(rng)
-    reduction = "mean" if info.has_reduction else None
-    values = [_sum_of(k, inputs, reduction) for inputs in perfect]     # logits: several margins, the best counts
+    values = [_mean(k, inputs) for inputs in perfect]     # logits: several margins, the best counts
     best = min(values) if np.all(np.isfinite(values)) else float("nan")
     if not np.isfinite(best):
         raise _Failure(f"value {_fmt(values)} at a perfect fit")
-    worse = min(_sum_of(k, inputs, reduction) for inputs in nearby)
+    worse = min(_mean(k, inputs) for inputs in nearby)
     if abs(best) <= 1e-6:
         return PASS, f"0 at a perfect fit (value {best:.2g}); worse fits give {worse:.3g} or more"
     if best <= worse + 1e-12:
@@ -259,7 +223,7 @@ def _shapes(info, k, rng):
         return SKIP, "no targets to mismatch"
     for description, inputs in cases:
         try:
-            out = k.per_sample(_tensors(inputs, k, requires_grad=False))
+            out = k.per_sample(k.tensors(inputs, requires_grad=False))
         except ValueError:
             continue
         except Exception as err:    # noqa: BLE001 - any other error is reported, not raised
@@ -272,7 +236,7 @@ def _shapes(info, k, rng):
 
 def _empty_batch(info, k, rng):
     try:
-        out = k.per_sample(_tensors(k.empty(), k, requires_grad=False))
+        out = k.per_sample(k.tensors(k.empty(), requires_grad=False))
     except ValueError as err:
         return PASS, f"ValueError: {err}"
     raise _Failure(f"a batch of no samples was accepted and gave {_fmt(getattr(out, 'data', out))}; "
@@ -282,7 +246,7 @@ def _empty_batch(info, k, rng):
 def _reductions_line(info, k, rng):
     if not info.has_reduction:
         return SKIP, "no reduction argument"
-    inputs = _tensors(k.samples(rng)[0], k, requires_grad=False)
+    inputs = k.tensors(k.samples(rng)[0], requires_grad=False)
     none, total = k.call(inputs, reduction="none"), k.call(inputs, reduction="sum")
     if none.size <= 1:
         raise _Failure(f'reduction="none" gave shape {none.shape} for a batch of {inputs[0].shape[0]}: it '
@@ -294,8 +258,8 @@ def _reductions_line(info, k, rng):
 
 
 def _float32(info, k, rng):
-    tensors = _tensors(k.float32(k.samples(rng)[0]), k, dtype=np.float32)
-    value = k.call(tensors, reduction="mean" if info.has_reduction else None)
+    tensors = k.tensors(k.float32(k.samples(rng)[0]))
+    value = k.call(tensors, reduction="mean")
     if value.dtype != np.float32:
         raise _Failure(f"float32 inputs gave a {value.dtype} value (make constants with "
                        f"mg.wrap(c, like=x) so they keep the input's dtype)")
@@ -350,11 +314,8 @@ PROPERTIES = [
 
 def _calls(info, k):
     """None if the loss returns a minigrad Tensor on typical inputs, else the reason it does not."""
-    inputs = _tensors(k.samples(np.random.default_rng(0))[0], k)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            out = k.call(inputs, reduction="mean" if info.has_reduction else None)
+        out = k.typical_value()
     except Exception as err:    # noqa: BLE001 - reported, not raised
         return f"calling it on typical {info.kind} inputs raised {type(err).__name__}: {err}"
     if not isinstance(out, mg.Tensor):

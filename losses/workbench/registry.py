@@ -1,15 +1,9 @@
 """The catalogue of losses: every built-in loss, and every loss a student registers.
 
-`losses.check`, `losses.explore` and the command line look a loss up here by name. An
-entry (a `LossInfo`) says what the tools need to feed and draw the loss without running
-it first: its kind (see `losses.workbench.kinds`), what its first argument holds
-(`input`), its label convention (`target`), its data arguments and its parameters with
-their defaults, read from the signature, and an optional closed-form gradient along the
-kind's axis, which `check` compares with backward and `explore` draws dashed.
-
-A registered loss may be just its formula. `register` wraps it so that its data
-arguments arrive as tensors, validated for the kind (shapes, labels, probabilities,
-an empty batch), and so that it takes `reduction="mean" | "sum" | "none"`:
+`losses.check`, `losses.explore` and the command line look a loss up here by name; its
+entry (a `LossInfo`) says how to feed and draw it without running it first. A registered
+loss may be just its formula: `register` makes its data arguments tensors, validates
+them for the kind and applies `reduction="mean" | "sum" | "none"`:
 
     >>> import losses
     >>> @losses.register(kind="regression", gradient=lambda r: 2 * r)
@@ -121,9 +115,8 @@ def _wrap(formula, name, kind_class, info_fields, takes_reduction):
             return values
         if values.ndim == 0:
             raise ValueError(f"{name}: the formula returned a single number; return one value per "
-                             f"{kind_class.values} and "
-                             f"let register apply reduction= (or take a reduction argument and apply it "
-                             f"with losses.reduce.apply)")
+                             f"{kind_class.values} and let register apply reduction= (or take a reduction "
+                             f"argument and apply it with losses.reduce.apply)")
         return reduce.apply(values, reduction, name)
 
     if kind_class.values and not takes_reduction:
@@ -252,10 +245,7 @@ def get(loss):
 
 
 # ---- the built-in losses ----------------------------------------------------------
-# Closed-form gradients along each kind's axis (see losses.workbench.kinds):
-#   regression: x = ŷ - y;  binary: x = logit or score with y = 1, or p with y = 1;
-#   multiclass: logits (x, 0, 0) or probabilities (x, (1-x)/2, (1-x)/2), true class 0;
-#   pairs: x = D;  triplets: x = d(a,p) - d(a,n);  penalty: x = one weight w.
+# Closed-form gradients are along each kind's axis x (the table in losses.workbench.kinds).
 
 def _sigmoid(x):
     e = np.exp(-np.abs(x))
