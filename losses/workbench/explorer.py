@@ -428,7 +428,8 @@ def interactive(loss, **params):
             lines[key] += ax.plot(x, np.zeros_like(x), lw=2, label=label)
         if info.gradient is not None:
             lines["closed form"] += axes[1].plot(x, np.zeros_like(x), color="black", ls="--", lw=1)
-    for ax, name in zip(axes, ["loss", "gradient dL/dx (backward)", "curvature d²L/dx² (second order)"]):
+    for ax, name in zip(axes, ["loss", "gradient along the x axis (backward)",
+                               "curvature along the x axis (second order)"]):
         ax.set_xlabel(k.axis_label)
         ax.set_ylabel(name)
     axes[0].legend()
