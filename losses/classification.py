@@ -22,7 +22,10 @@ def _log_clamped(p):
     float64 that threshold is e^-100 itself. The log is evaluated at 1 on the clamped
     entries, so neither backward pass meets 1/0 or 0 · inf (PyTorch clamps the same way).
     """
-    flat = p.data < max(np.exp(LOG_FLOOR), float(np.finfo(p.dtype).tiny))
+    threshold = max(np.exp(LOG_FLOOR), float(np.finfo(p.dtype).tiny))
+    if p.data.size and p.data.min() >= threshold:     # the usual case, checked with no mask array
+        return p.log()
+    flat = p.data < threshold
     if not np.any(flat):
         return p.log()
     tiny = np.maximum(p.data.astype(np.float64), 1e-300)          # log(1e-300) < -100: no log(0) warning
