@@ -354,8 +354,10 @@ def softplus(a):
     at 0 whose conventions would give a wrong gradient there.
     """
     a = wrap(a)
-    # max(a, 0) + log1p(e**-|a|): no overflow, and a NaN passes through without a warning
-    value = np.maximum(a.data, 0) + np.log1p(np.exp(-np.abs(a.data)))
+    # log1p(e**-|a|) + max(a, 0): no overflow, and a NaN passes through without a warning;
+    # the max added in place, so a large input needs two temporaries at a time, not four
+    value = np.log1p(np.exp(-np.abs(a.data)))
+    value += np.maximum(a.data, 0)
     return record(value, (a,), _softplus_grads, "softplus")
 
 
