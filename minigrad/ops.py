@@ -82,8 +82,12 @@ def _log(x):
 
 def _softplus_slope(a, out):
     """sigmoid(a), the slope of out = softplus(a): an op on tensors; on arrays 1 - e**-out,
-    as -expm1(-out) (three numpy calls, accurate in both tails, 1 at a = inf)."""
-    return sigmoid(a) if isinstance(a, Tensor) else -np.expm1(-out)
+    as -expm1(-out) (accurate in both tails, 1 at a = inf), in one buffer."""
+    if isinstance(a, Tensor):
+        return sigmoid(a)
+    slope = np.negative(out, out=np.empty_like(out))     # out= keeps a 0-d result an array
+    np.expm1(slope, out=slope)
+    return np.negative(slope, out=slope)
 
 
 def _where(cond, a, b):
