@@ -22,7 +22,10 @@ def _log_clamped(p):
     float64 that threshold is e^-100 itself. The log is evaluated at 1 on the clamped
     entries, so neither backward pass meets 1/0 or 0 · inf (PyTorch clamps the same way).
     """
-    flat = p.data < max(np.exp(LOG_FLOOR), float(np.finfo(p.dtype).tiny))
+    threshold = max(np.exp(LOG_FLOOR), float(np.finfo(p.dtype).tiny))
+    if p.data.size and p.data.min() >= threshold:     # the usual case, checked with no mask array
+        return p.log()
+    flat = p.data < threshold
     if not np.any(flat):
         return p.log()
     tiny = np.maximum(p.data.astype(np.float64), 1e-300)          # log(1e-300) < -100: no log(0) warning
@@ -85,6 +88,13 @@ def binary_cross_entropy_with_logits(logits, target, pos_weight=None, reduction=
     validate.nonempty(z, fn, "logits")
     validate.in_range(y, 0.0, 1.0, fn, "target")
     validate.reduction(reduction, fn)
+    if pos_weight is None and not y.requires_grad:
+        sign = 1.0 - 2.0 * y.data                      # -1 where y = 1, +1 where y = 0
+        if np.abs(sign).min() == 1.0:
+            # Hard labels: L is softplus(-z) where y = 1 and softplus(z) where y = 0, the same
+            # numbers as below with one softplus and two nodes. (softplus(z) - z·y is shorter
+            # still, but for y = 1 and a large z it subtracts z from z + e^-z, losing e^-z's digits.)
+            return reduce.apply(mg.softplus(z * sign), reduction, fn)
     positive = y * mg.softplus(-z)                     # -y·log σ(z)
     if pos_weight is not None:
         positive = positive * validate.nonnegative_weights(pos_weight, fn, "pos_weight", like=z,

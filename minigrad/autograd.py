@@ -252,6 +252,7 @@ def _backprop(root, grad, retain_graph, create_graph, on_gradient, leaves_only=T
                         parent._pending = pending + pg
                     else:                           # into a buffer nothing else holds: no new array
                         pending += pg
+                pg = pending = None     # held here, a leaf's gradient would look shared and be copied
             if not retain_graph:
                 node._parents, node._backward = (), _freed
     finally:
