@@ -35,7 +35,20 @@ import numpy as np
 
 import losses
 import minigrad as mg
-from lessons.helpers import SEEDS, claim, finish, fit, identities, mlp, pick, recall_at_k, show, start, verification_roc
+from lessons.helpers import (
+    SEEDS,
+    claim,
+    finish,
+    fit,
+    identities,
+    mlp,
+    pick,
+    plot_verification_retrieval,
+    recall_at_k,
+    show,
+    start,
+    verification_roc,
+)
 
 lesson = start("06_contrastive")
 
@@ -323,24 +336,11 @@ names = ("raw input", "before training", "after training")
 styles = {"raw input": dict(color="0.45", ls=":"), "before training": dict(color="tab:purple", ls="--"),
           "after training": dict(color="tab:green", ls="-")}
 
-fig, (ax, ax_recall) = plt.subplots(1, 2, figsize=(13, 5))
-for name in names:
-    s = scores[SEEDS[0], name]
-    aucs = ", ".join(f"{scores[seed, name]['auc']:.2f}" for seed in SEEDS)
-    ax.plot(s["far"], s["tar"], lw=2, label=f"{name}: AUC {aucs} (seeds {', '.join(map(str, SEEDS))})", **styles[name])
-    recall = np.mean([scores[seed, name]["recall"] for seed in SEEDS], axis=0)
-    ax_recall.plot(K_VALUES, recall, marker="o", lw=2, label=name, **styles[name])
-ax.plot([0, 1], [0, 1], color="0.8", lw=1, label="chance (AUC 0.5)")
-ax.set_xlabel("false-accept rate (different-identity pairs accepted)")
-ax.set_ylabel("true-accept rate (same-identity pairs accepted)")
-ax.set_title(f"Verification on {N_HELD_OUT} unseen identities (seed {SEEDS[0]} drawn)", fontsize=10)
-ax.legend(loc="lower right", fontsize=8)
-ax_recall.set_xticks(K_VALUES)
-ax_recall.set_ylim(0, 1.05)
-ax_recall.set_xlabel("k (gallery items looked at)")
-ax_recall.set_ylabel(f"recall@k (mean over {len(SEEDS)} seeds)")
-ax_recall.set_title("Retrieval: is the same identity among the k nearest?", fontsize=10)
-ax_recall.legend(loc="lower right", fontsize=8)
+fig = plot_verification_retrieval(
+    scores, names, styles, K_VALUES, figsize=(13, 5),
+    roc_title=f"Verification on {N_HELD_OUT} unseen identities (seed {SEEDS[0]} drawn; "
+              f"AUC for seeds {', '.join(map(str, SEEDS))})",
+    recall_title="Retrieval: is the same identity among the k nearest?")
 fig.suptitle("On identities it never saw, the trained embedding verifies and retrieves far better than the raw input")
 fig.tight_layout()
 show(fig, "verification_retrieval")

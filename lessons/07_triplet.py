@@ -50,6 +50,7 @@ from lessons.helpers import (
     identities,
     mlp,
     pick,
+    plot_verification_retrieval,
     recall_at_k,
     show,
     start,
@@ -515,25 +516,11 @@ styles = {"raw input": dict(color="0.45", ls=":")} | {f"batch_triplet, '{m}'": d
                                                      for m, ls in zip(MODES, ("-", "--", "-."))}
 
 # %%
-fig, (ax, ax_recall) = plt.subplots(1, 2, figsize=(14, 5.2))
-for name in names:
-    r = scores[SEEDS[0], name]
-    aucs = ", ".join(f"{scores[s, name]['auc']:.2f}" for s in SEEDS)
-    ax.plot(r["far"], r["tar"], lw=2, label=f"{name}: AUC {aucs}", **styles[name])
-    recall = np.mean([scores[s, name]["recall"] for s in SEEDS], axis=0)
-    ax_recall.plot(K_VALUES, recall, marker="o", lw=2, label=name, **styles[name])
-ax.plot([0, 1], [0, 1], color="0.8", lw=1, label="chance (AUC 0.5)")
-ax.set_xlabel("false-accept rate (different-identity pairs accepted)")
-ax.set_ylabel("true-accept rate (same-identity pairs accepted)")
-ax.set_title(f"Verification on {N_HELD_OUT} unseen identities (seed {SEEDS[0]} drawn; "
-             f"AUC for seeds {', '.join(map(str, SEEDS))})", fontsize=10)
-ax.legend(loc="lower right", fontsize=8)
-ax_recall.set_xticks(K_VALUES)
-ax_recall.set_ylim(0, 1.05)
-ax_recall.set_xlabel("k (gallery items looked at)")
-ax_recall.set_ylabel(f"recall@k (mean over {len(SEEDS)} seeds)")
-ax_recall.set_title("Retrieval (re-identification): is the same identity among the k nearest?", fontsize=10)
-ax_recall.legend(loc="lower right", fontsize=8)
+fig = plot_verification_retrieval(
+    scores, names, styles, K_VALUES, figsize=(14, 5.2),
+    roc_title=f"Verification on {N_HELD_OUT} unseen identities (seed {SEEDS[0]} drawn; "
+              f"AUC for seeds {', '.join(map(str, SEEDS))})",
+    recall_title="Retrieval (re-identification): is the same identity among the k nearest?")
 best_raw = max(scores[s, "raw input"]["auc"] for s in SEEDS)
 worst_trained = min(scores[s, name]["auc"] for s in SEEDS for name in names[1:])
 fig.suptitle(f"Unseen identities: the three mining modes (their curves nearly coincide) reach AUC ≥ {worst_trained:.2f} "
