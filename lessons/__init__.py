@@ -68,7 +68,7 @@ def cells(source):
     return found
 
 
-def run(number, quick=False, out=None, edits=None, until=None):
+def run(number, quick=False, out=None, edits=None, until=None, seeds=None, format="png", dpi=None):
     """Run lesson `number` cell by cell in this process and return its Lesson.
 
     quick  small data, few steps (as MINIGRAD_QUICK=1 does)
@@ -76,6 +76,8 @@ def run(number, quick=False, out=None, edits=None, until=None):
     edits  {knob: value}: the lesson as a student would run it after editing those knobs
     until  claim keys: stop after the cell that makes the last of them (later cells cannot
            change a claim already made)
+    seeds  the seeds every multi-seed claim runs on (None: MINIGRAD_SEEDS, else the defaults)
+    format, dpi   how figures are written into `out` ("png", "svg" or "pdf"; dots per inch)
     """
     import matplotlib
     import matplotlib.pyplot as plt
@@ -87,8 +89,8 @@ def run(number, quick=False, out=None, edits=None, until=None):
     source = apply_edits(path.read_text(encoding="utf-8"), edits, where=path.name)
     matplotlib.use("Agg")                        # the runner draws into files, never to a screen
     saved_quick, saved_seeds, saved_dir = helpers.QUICK, helpers.SEEDS, helpers._save_dir
-    helpers.QUICK, helpers.SEEDS = bool(quick), ((0, 1) if quick else (0, 1, 2))
-    helpers.save_figures_to(out)
+    helpers.QUICK, helpers.SEEDS = bool(quick), (tuple(seeds) if seeds else helpers.default_seeds(quick))
+    helpers.save_figures_to(out, format=format, dpi=dpi)
     helpers.current = None
     tight_layout = Figure.tight_layout
     if out is None:             # no figure will be drawn: skip laying them out (a third of a quick run)
@@ -103,7 +105,7 @@ def run(number, quick=False, out=None, edits=None, until=None):
     finally:
         Figure.tight_layout = tight_layout
         helpers.QUICK, helpers.SEEDS = saved_quick, saved_seeds
-        helpers.save_figures_to(saved_dir)
+        helpers.save_figures_to(saved_dir)          # back to PNG at the figure's dpi
         plt.close("all")
     if helpers.current is None or helpers.current.name != path.stem:
         raise RuntimeError(f'{path.name} never called start("{path.stem}")')

@@ -5,6 +5,8 @@
     python -m lessons all                every lesson, one line of progress each
     python -m lessons all --quick        small data, few steps (what the tests run), into ./plots/quick
     python -m lessons 05 --out DIR       write the figures to DIR instead
+    python -m lessons all --seeds 3,4,5  run every multi-seed claim on these seeds (or MINIGRAD_SEEDS=3,4,5)
+    python -m lessons 05 --format svg    figures as SVG (or pdf) for slides; --dpi 200 for sharper PNGs
     python -m lessons notebooks [--out DIR]   one .ipynb per lesson (needs: pip install -e ".[notebooks]")
     python -m lessons answers [NN ...]   rerun the Try-it exercises and rewrite lessons/answers/NN_*.md
 
@@ -25,14 +27,14 @@ import time
 from pathlib import Path
 
 import lessons
-from lessons import answers
+from lessons import answers, helpers
 
 
-def run_one(number, quick, out):
+def run_one(number, quick, out, seeds=None, format="png", dpi=None):
     name = lessons.name_of(number)
     print(f"== lesson {name}: {lessons.title_of(number)}")
     start = time.perf_counter()
-    lesson = lessons.run(number, quick=quick, out=out)
+    lesson = lessons.run(number, quick=quick, out=out, seeds=seeds, format=format, dpi=dpi)
     seconds = time.perf_counter() - start
     status = "ok" if lesson.passed else "CLAIM FAILED"
     print(f"-- {name}: {status}, {len(lesson.saved)} figures, {len(lesson.claims)} claims, {seconds:.1f} s\n")
@@ -87,6 +89,14 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] in ("check", "explore", "losses"):
         return loss_tool(argv)
+    if argv and argv[0] in ("exercises", "grade"):          # the "Write it yourself" exercises
+        from lessons.exercises.cli import main as exercises_main
+
+        return exercises_main(argv)
+    if argv and argv[0] == "site":                            # the website of the executed lessons
+        from lessons.site import main as site_main
+
+        return site_main(argv[1:])
     if argv and argv[0] == "answers":
         return write_answers([lessons.name_of(n)[:2] for n in argv[1:]] or list(lessons.available()))
     parser = argparse.ArgumentParser(prog="python -m lessons", description=__doc__,
@@ -94,7 +104,17 @@ def main(argv=None):
     parser.add_argument("lesson", nargs="?", help="a lesson number, 'all', 'notebooks' or 'answers'")
     parser.add_argument("--quick", action="store_true", help="small data, few steps (figures to ./plots/quick)")
     parser.add_argument("--out", help="folder for the figures (default: ./plots)")
+    parser.add_argument("--seeds", help="comma-separated seeds for every multi-seed claim (default: MINIGRAD_SEEDS, else 0,1,2)")
+    parser.add_argument("--format", default="png", choices=helpers.FORMATS, help="figure file format (default: png)")
+    parser.add_argument("--dpi", type=float, help="dots per inch of the written figures (default: 100)")
     args = parser.parse_args(argv)
+    try:
+        seeds = helpers.seeds_from(args.seeds) if args.seeds is not None else None
+        if args.dpi is not None and not args.dpi > 0:
+            raise ValueError(f"--dpi: expected a positive number, got {args.dpi}")
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     if args.lesson is None:
         for number, name in lessons.available().items():
             print(f"  {number}  {name[3:]:<18} {lessons.title_of(number)}")
@@ -109,7 +129,7 @@ def main(argv=None):
         print(f"error: {err}", file=sys.stderr)
         return 2
     start = time.perf_counter()
-    results = [run_one(n, args.quick, out) for n in numbers]
+    results = [run_one(n, args.quick, out, seeds, args.format, args.dpi) for n in numbers]
     failed = [r.name for r in results if not r.passed]
     print(f"{len(results)} lessons, {sum(len(r.saved) for r in results)} figures in {out.resolve()}, "
           f"{time.perf_counter() - start:.1f} s"

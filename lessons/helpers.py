@@ -28,12 +28,34 @@ from losses.workbench.toys import blobs, fit, line_with_outliers, make_optimizer
 QUICK = os.environ.get("MINIGRAD_QUICK", "").lower() not in ("", "0", "false", "no")
 """True when the environment asks for quick mode (MINIGRAD_QUICK=1): smaller data, fewer steps."""
 
-SEEDS = (0, 1) if QUICK else (0, 1, 2)
-"""Data seeds a claim about a training outcome must hold on (quick mode runs fewer)."""
+
+
+def seeds_from(text):
+    """The seeds of "3,4,5" (MINIGRAD_SEEDS, `--seeds`) as a tuple of ints; a clear error otherwise."""
+    try:
+        seeds = tuple(int(part) for part in str(text).split(",") if part.strip())
+    except ValueError:
+        raise ValueError(f"seeds: expected comma-separated integers such as 3,4,5, got {text!r}") from None
+    if not seeds or any(seed < 0 for seed in seeds):
+        raise ValueError(f"seeds: expected one or more non-negative integers such as 3,4,5, got {text!r}")
+    return seeds
+
+
+def default_seeds(quick):
+    """MINIGRAD_SEEDS when set, else (0, 1, 2), or (0, 1) in quick mode."""
+    if os.environ.get("MINIGRAD_SEEDS", "").strip():
+        return seeds_from(os.environ["MINIGRAD_SEEDS"])
+    return (0, 1) if quick else (0, 1, 2)
+
+
+SEEDS = default_seeds(QUICK)
+"""Data seeds a claim about a training outcome must hold on (quick mode runs fewer;
+MINIGRAD_SEEDS=3,4,5 or `python -m lessons ... --seeds 3,4,5` replaces them)."""
 
 STYLE = {
     "figure.dpi": 100, "savefig.dpi": 100, "font.size": 10, "axes.titlesize": 11,
     "axes.grid": True, "grid.alpha": 0.3, "legend.fontsize": 9, "figure.autolayout": False,
+    "svg.hashsalt": "minigrad",          # SVG element ids from a fixed salt: a rerun writes the same bytes
 }
 plt.rcParams.update(STYLE)
 
@@ -73,8 +95,10 @@ class Lesson:
         self.figures.append(name)
         if _save_dir is not None:
             _save_dir.mkdir(parents=True, exist_ok=True)
-            path = _save_dir / f"{self.name}_{name}.png"
-            fig.savefig(path, metadata={"Software": None})      # no version string: byte-stable
+            path = _save_dir / f"{self.name}_{name}.{_save_format}"
+            # no version string or date in the file: a rerun writes the same bytes
+            metadata = {"Software": None} if _save_format == "png" else {"Creator": None, "Date": None}
+            fig.savefig(path, metadata=metadata, dpi=_save_dpi or "figure", format=_save_format)
             self.saved.append(path)
         backend = matplotlib.get_backend().lower()
         if "inline" in backend:                 # Jupyter, VS Code: the image goes under the cell
@@ -109,12 +133,21 @@ current = None
 """The lesson started last (the runner reads its claims and figures from here)."""
 
 _save_dir = Path(os.environ["MINIGRAD_PLOTS"]) if os.environ.get("MINIGRAD_PLOTS") else None
+_save_format, _save_dpi = "png", None
+
+FORMATS = ("png", "svg", "pdf")
 
 
-def save_figures_to(folder):
-    """Write every figure shown from now on into `folder` as well (None: stop writing)."""
-    global _save_dir
+def save_figures_to(folder, format="png", dpi=None):
+    """Write every figure shown from now on into `folder` as well (None: stop writing),
+    as `format` ("png", "svg" or "pdf"), at `dpi` dots per inch (None: the figure's 100)."""
+    global _save_dir, _save_format, _save_dpi
+    if format not in FORMATS:
+        raise ValueError(f"format: expected one of {', '.join(FORMATS)}, got {format!r}")
+    if dpi is not None and not dpi > 0:
+        raise ValueError(f"dpi: expected a positive number, got {dpi!r}")
     _save_dir = None if folder is None else Path(folder)
+    _save_format, _save_dpi = format, dpi
 
 
 def start(name):
@@ -136,12 +169,15 @@ def show(fig, name):
 
 
 def claim(key, text, holds, detail=""):
-    """Print one claim of the lecture: holds or FAILS, and the numbers that decide it."""
-    return _current().claim(key, text, holds, detail)
+    """Print one claim of the lecture: holds or FAILS, and the numbers that decide it.
+    Returns None, so a notebook cell that ends with a claim shows no `Out: True`."""
+    _current().claim(key, text, holds, detail)
 
 
 def finish():
-    return _current().finish()
+    """Print how many claims hold (and show open figures when run as a script). Returns None,
+    so the notebook's last cell shows no result; the runner reads `helpers.current`."""
+    _current().finish()
 
 
 # ---- toy data, each with a fixed seed ----------------------------------------------
