@@ -153,7 +153,7 @@ def test_pow_with_a_number_exponent_at_special_bases(exponent):
     with np.errstate(all="ignore"):
         y = x ** exponent
         y.sum().backward()
-        value = np.power(x.data, exponent)
+        value = x.data ** exponent          # numpy's operator (its fast paths for 0.5 and 2 vary by version)
         expected = np.where(exponent == 0, 0.0, exponent * np.power(x.data, exponent - 1))
     same(y.data, value)
     same(x.grad, expected)
