@@ -9,6 +9,7 @@
     python -m lessons 05 --format svg    figures as SVG (or pdf) for slides; --dpi 200 for sharper PNGs
     python -m lessons notebooks [--out DIR]   one .ipynb per lesson (needs: pip install -e ".[notebooks]")
     python -m lessons answers [NN ...]   rerun the Try-it exercises and rewrite lessons/answers/NN_*.md
+    python -m lessons holdrate [--write] how often each claim holds, one seed at a time (seeds 3-12)
 
 Figures go to ./plots of the folder you run from. Stepping through a lesson as a notebook
 (or `python lessons/05_focal.py`) shows the figures and writes no file.
@@ -97,6 +98,10 @@ def main(argv=None):
         from lessons.site import main as site_main
 
         return site_main(argv[1:])
+    if argv and argv[0] == "holdrate":                        # how often each claim holds, seed by seed
+        from lessons.holdrate import main as holdrate_main
+
+        return holdrate_main(argv[1:])
     if argv and argv[0] == "answers":
         return write_answers([lessons.name_of(n)[:2] for n in argv[1:]] or list(lessons.available()))
     parser = argparse.ArgumentParser(prog="python -m lessons", description=__doc__,
