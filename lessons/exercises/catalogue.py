@@ -18,7 +18,6 @@ import numpy as np
 
 import losses
 import minigrad as mg
-
 from losses.workbench.compare import FAIL, PASS, agree, number, observe
 
 

@@ -195,8 +195,9 @@ def _compare_values(ex, solution, cases, dtype, rtol, atol, check):
             raise _raised(seen, case, ex)
         if check == "float32" and seen.is_tensor and seen.value.dtype != np.float32:
             raise _Fail(f"float32 inputs gave a {seen.value.dtype} result",
-                        "a float64 constant (np.array(...), np.float64) promoted the result: use Python "
-                        "numbers or arrays in the input's dtype")
+                        "a float64 constant promoted the result: np.array(...) or np.float64 numbers, or "
+                        "mg.where / mg.Tensor made of plain numbers alone; mix Python numbers into the "
+                        "tensor arithmetic instead, or make arrays in the input's dtype")
         where = worst_mismatch(seen.value, want.value, rtol, atol)
         if where is not None:
             if where == ():
