@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import lessons
@@ -113,7 +114,10 @@ def grade_file(path, timeout):
 
 
 def grade_files(paths, timeout=60.0, as_json=False):
-    outcomes = [grade_file(p, timeout) for p in paths]
+    # a few files at once (each in its own process, waited on by a thread): a hanging file
+    # holds one worker until its timeout, never the whole class
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1, len(paths)))) as pool:
+        outcomes = list(pool.map(lambda p: grade_file(p, timeout), paths))
     graded = [e for o in outcomes for e in o["exercises"]]
     passed = sum(e["passed"] for e in graded)
     everything = bool(outcomes) and all(o["passed"] for o in outcomes)
