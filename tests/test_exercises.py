@@ -332,7 +332,8 @@ def _crashes_in_backward(pred, target):
     lambda pred, target: "a string",
     lambda pred, target: pred[0],
     _crashes_in_backward,
-], ids=["raises", "string", "wrong shape", "backward raises"])
+    lambda pred, target: sys.exit(1),
+], ids=["raises", "string", "wrong shape", "backward raises", "exits"])
 def test_grade_never_raises_for_a_wrong_or_crashing_solution(solution):
     report = grade("squared_error", solution, verbose=False)
     assert not report.passed and report.attempted and report.failures

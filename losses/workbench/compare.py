@@ -50,10 +50,13 @@ class Observation:
 
 
 def _as_input(x, requires_grad, dtype):
-    """A tensor for float data (requires_grad as asked), numpy for integer or bool data, numbers as they are."""
+    """A tensor for float data (requires_grad as asked), a copy of integer or bool data, numbers as they are.
+
+    Always a copy: a function that writes into its inputs cannot change the next call's.
+    """
     if isinstance(x, np.ndarray) and x.dtype.kind == "f":
         return mg.Tensor(x.astype(dtype), requires_grad=requires_grad)
-    return x
+    return x.copy() if isinstance(x, np.ndarray) else x
 
 
 def observe(fn, args, params=None, wrt=(), weights=None, curvature=False, direction=None, dtype=np.float64,
@@ -67,7 +70,7 @@ def observe(fn, args, params=None, wrt=(), weights=None, curvature=False, direct
               backward(create_graph=True)
     """
     seen = Observation()
-    inputs = [_as_input(a, i in wrt, dtype) if tensors else a for i, a in enumerate(args)]
+    inputs = [_as_input(a, i in wrt, dtype) if tensors else np.array(a, copy=True) for i, a in enumerate(args)]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -95,7 +98,7 @@ def observe(fn, args, params=None, wrt=(), weights=None, curvature=False, direct
                              for k, g in enumerate(grads)]
                         total = sum((g * vk).sum() for g, vk in zip(grads, v))
                         seen.hvp = [h.data for h in mg.grad(total, wanted)]
-        except Exception as err:     # noqa: BLE001 - the caller reports what the function did
+        except (Exception, SystemExit) as err:     # noqa: BLE001 - the caller reports what the function did
             seen.error = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
     seen.warnings = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
     return seen
