@@ -580,10 +580,11 @@ finish()
 from lessons.exercises import grade  # noqa: E402  (the exercises' grader)
 
 
-def triplet(anchor, positive, negative, margin=1.0):
+def triplet(anchor, positive, negative, margin=1.0, squared=False):
     """Triplet loss of each triplet, anchor, positive and negative of shape (N, D):
 
         L = max(0, d(a, p) - d(a, n) + margin),    d the Euclidean distance of each row
+                                                   (its square when squared=True)
 
     At distance 0 the slope of √ is infinite: keep the gradient finite there (mg.where,
     or a tiny ε such as 1e-12 inside the root). Return one value per triplet, shape (N,).

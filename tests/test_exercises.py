@@ -63,15 +63,20 @@ def huber(pred, target, delta=1.0):
     return 0.5 * q ** 2 + delta * (r - q)
 
 
-def binary_cross_entropy_with_logits(logits, target):
+def binary_cross_entropy_with_logits(logits, target, pos_weight=None):
     z, y = logits, target
-    return mg.maximum(z, 0.0) - z * y + mg.log(1 + mg.exp(-z.abs()))
+    if pos_weight is None:
+        return mg.maximum(z, 0.0) - z * y + mg.log(1 + mg.exp(-z.abs()))
+    log_weight = 1 + (pos_weight - 1) * y       # PyTorch's form: (1 - y)·z + l·softplus(-z)
+    return (1 - y) * z + log_weight * (mg.log(1 + mg.exp(-z.abs())) + mg.maximum(-z, 0.0))
 
 
-def cross_entropy(logits, target):
+def cross_entropy(logits, target, weight=None, label_smoothing=0.0):
     n, c = logits.shape
-    one_hot = np.eye(c)[target]
-    return logits.logsumexp(axis=1) - (logits * one_hot).sum(axis=1)
+    w = np.ones(c) if weight is None else weight
+    # weighted smoothed targets: (1 - ε)·w_y on the true class, plus (ε/C)·w_i on every class i
+    q = (1 - label_smoothing) * np.eye(c)[target] * w[target][:, None] + label_smoothing / c * w
+    return (q.astype(logits.dtype) * (logits.logsumexp(axis=1, keepdims=True) - logits)).sum(axis=1)
 
 
 def hinge(scores, target):
@@ -94,9 +99,11 @@ def contrastive(x1, x2, y, margin=1.0):
     return mg.where(y.data == 0, sq, mg.maximum(margin - d, 0.0) ** 2)
 
 
-def triplet(anchor, positive, negative, margin=1.0):
-    d_ap = mg.sqrt(((anchor - positive) ** 2).sum(axis=1) + 1e-12)
-    d_an = mg.sqrt(((anchor - negative) ** 2).sum(axis=1) + 1e-12)
+def triplet(anchor, positive, negative, margin=1.0, squared=False):
+    d_ap = ((anchor - positive) ** 2).sum(axis=1)
+    d_an = ((anchor - negative) ** 2).sum(axis=1)
+    if not squared:
+        d_ap, d_an = mg.sqrt(d_ap + 1e-12), mg.sqrt(d_an + 1e-12)
     return mg.maximum(d_ap - d_an + margin, 0.0)
 
 
@@ -171,9 +178,10 @@ def test_every_planted_slip_fails_with_its_hint(name, slip):
 
 # ---- slips written the way students write them, not the catalogue's code ------------------------
 
-def _naive_bce(logits, target):
+def _naive_bce(logits, target, pos_weight=None):
     p = 1 / (1 + mg.exp(-logits))
-    return -(target * mg.log(p) + (1 - target) * mg.log(1 - p))
+    w = 1.0 if pos_weight is None else pos_weight
+    return -(w * target * mg.log(p) + (1 - target) * mg.log(1 - p))
 
 
 def _huber_without_half(pred, target, delta=1.0):
@@ -196,7 +204,7 @@ def _focal_same_alpha(logits, target, alpha=0.25, gamma=2.0):
     return loss if alpha is None else alpha * loss
 
 
-def _triplet_rows_summed(anchor, positive, negative, margin=1.0):
+def _triplet_rows_summed(anchor, positive, negative, margin=1.0, squared=False):
     d_ap = mg.sqrt(((anchor - positive) ** 2).sum(axis=0) + 1e-12)
     d_an = mg.sqrt(((anchor - negative) ** 2).sum(axis=0) + 1e-12)
     return mg.relu(d_ap - d_an + margin)
@@ -213,9 +221,12 @@ def _backward_without_two(pred, target):
     return mg.record((pred.data - target.data) ** 2, (pred, target), backward)
 
 
-def _ce_with_exp(logits, target):
-    p = mg.exp(logits) / mg.exp(logits).sum(axis=1, keepdims=True)
-    return -mg.log(p[np.arange(len(target)), target])
+def _ce_with_exp(logits, target, weight=None, label_smoothing=0.0):
+    c = logits.shape[1]
+    w = np.ones(c) if weight is None else weight
+    log_p = mg.log(mg.exp(logits) / mg.exp(logits).sum(axis=1, keepdims=True))
+    picked = -log_p[np.arange(len(target)), target] * w[target]
+    return (1 - label_smoothing) * picked - label_smoothing / c * (log_p * w).sum(axis=1)
 
 
 STUDENT_SLIPS = [

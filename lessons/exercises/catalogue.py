@@ -323,8 +323,15 @@ HUBER = Exercise(
 
 # ---- 03: cross-entropy from logits ------------------------------------------------------------
 
-def bce_reference(logits, target):
-    return target * mg.softplus(-logits) + (1.0 - target) * mg.softplus(logits)
+def bce_reference(logits, target, pos_weight=None):
+    positive = target * mg.softplus(-logits)            # -y·log σ(z)
+    if pos_weight is not None:
+        positive = pos_weight * positive
+    return positive + (1.0 - target) * mg.softplus(logits)     # -(1 - y)·log(1 - σ(z))
+
+
+def _weighted(pos_weight, positive, negative):
+    return (positive if pos_weight is None else pos_weight * positive) + negative
 
 
 def _binary(rng, shape, dtype):
@@ -372,10 +379,11 @@ def _bce_pulls(solution):
 BCE = Exercise(
     name="binary_cross_entropy_with_logits", lesson="03",
     description="binary cross-entropy from logits, stable for any logit",
-    signature="binary_cross_entropy_with_logits(logits, target)",
+    signature="binary_cross_entropy_with_logits(logits, target, pos_weight=None)",
     formula="""Binary cross-entropy of every element from a logit z, with p = σ(z):
 
         L = -[y·log(p) + (1 - y)·log(1 - p)]
+        with pos_weight w (a number, or None for 1): L = -[w·y·log(p) + (1 - y)·log(1 - p)]
 
     Stable for any logit: log σ(z) = -softplus(-z) and log(1 - σ(z)) = -softplus(z),
     with mg.softplus (or max(z, 0) + log(1 + exp(-|z|))). A logit of ±1e4 must give a
@@ -384,31 +392,46 @@ BCE = Exercise(
     expected=_none(losses.binary_cross_entropy_with_logits),
     sample=_binary,
     shapes=[(5,), (3, 4), (2, 3, 2)],
-    param_sets=[{}],
-    hand=[Case([np.array([0.0]), np.array([1.0])]), Case([np.array([2.0, -1.0]), np.array([0.0, 1.0])])],
+    param_sets=[{}, {"pos_weight": 3.0}],
+    hand=[Case([np.array([0.0]), np.array([1.0])]), Case([np.array([2.0, -1.0]), np.array([0.0, 1.0])]),
+          Case([np.array([0.0, 0.0]), np.array([1.0, 0.0])], {"pos_weight": 3.0})],
     wrt=(0,),
     curvature=True,
-    edges=_extreme_cases(),
+    edges=_extreme_cases() + _extreme_cases({"pos_weight": 3.0}),
     properties=[("non_negative", "never below 0", _nonnegative(_binary)),
                 ("pulls", "stops pulling when confidently right", _bce_pulls)],
     slips=[
-        Slip("naive log sigmoid",
-             lambda z, y: -(y * mg.log(mg.sigmoid(z)) + (1.0 - y) * mg.log(1.0 - mg.sigmoid(z))),
+        Slip("naive log sigmoid", lambda z, y, pos_weight=None:
+             -_weighted(pos_weight, y * mg.log(mg.sigmoid(z)), (1.0 - y) * mg.log(1.0 - mg.sigmoid(z))),
              "log(sigmoid(z)) overflows: σ(z) rounds to exactly 0 or 1 for a large |z|, and log 0 = −inf; "
              "use log σ(z) = −softplus(−z) and log(1 − σ(z)) = −softplus(z)", "edges"),
-        Slip("flipped sign", lambda z, y: -bce_reference(z, y),
+        Slip("flipped sign", lambda z, y, pos_weight=None: -bce_reference(z, y, pos_weight),
              "a flipped sign: the loss is −[y log p + (1 − y) log(1 − p)], positive", "values"),
-        Slip("negatives forgotten", lambda z, y: y * mg.softplus(-z),
+        Slip("negatives forgotten", lambda z, y, pos_weight=None: _weighted(pos_weight, y * mg.softplus(-z), 0.0),
              "the term for the negatives, −(1 − y)·log(1 − p), is missing: a label 0 must cost something",
              "values"),
         Slip("numpy only", _numpy_only(bce_reference), NUMPY_ONLY, "gradient"),
+        Slip("pos_weight on both terms", lambda z, y, pos_weight=None:
+             (1.0 if pos_weight is None else pos_weight) * bce_reference(z, y),
+             "pos_weight weighs the positive term only: w·y·softplus(−z) + (1 − y)·softplus(z)", "values"),
     ],
 )
 
 
-def cross_entropy_reference(logits, target):
-    log_p = logits.log_softmax(axis=1)
-    return -log_p[np.arange(logits.shape[0]), target]
+def cross_entropy_reference(logits, target, weight=None, label_smoothing=0.0):
+    n, c = logits.shape
+    log_p = logits.log_softmax(axis=1)                  # z - logsumexp(z): no overflow
+    w = np.ones(c) if weight is None else np.asarray(weight)
+    w = w.astype(logits.dtype)                          # float32 stays float32
+    loss = -log_p[np.arange(n), target] * w[target]     # -w_y·log p_y
+    if label_smoothing:
+        spread = -(log_p * w).sum(axis=1)               # Σ_i -w_i·log p_i
+        loss = (1.0 - label_smoothing) * loss + (label_smoothing / c) * spread
+    return loss
+
+
+def _class_weights(shape):
+    return {"weight": np.linspace(0.5, 2.0, shape[1])}
 
 
 def _classes(rng, shape, dtype):
@@ -431,42 +454,65 @@ def _shift_invariant(solution):
 CROSS_ENTROPY = Exercise(
     name="cross_entropy", lesson="03",
     description="softmax cross-entropy from logits (N, C) and class indices (N,)",
-    signature="cross_entropy(logits, target)",
+    signature="cross_entropy(logits, target, weight=None, label_smoothing=0.0)",
     formula="""Softmax cross-entropy of every sample, from logits z (N, C) and class indices y (N,):
 
         L = -log p_y,    p = softmax(z) over the classes (axis 1)
 
     Through log-softmax: log p = z - logsumexp(z) (z.log_softmax(axis=1)), never
     log(exp(z) / Σ exp(z)), which overflows. Pick -log p of the target class of each
-    row: log_p[np.arange(N), target]. Return one value per sample, shape (N,).""",
+    row: log_p[np.arange(N), target]. Return one value per sample, shape (N,).
+    weight (C,), a numpy array or None, scales each class: L = -w_y·log p_y.
+    label_smoothing ε spreads ε/C over every class:
+        L = (1 - ε)·(-w_y·log p_y) + (ε/C)·Σ_i (-w_i·log p_i)""",
     reference=cross_entropy_reference,
     expected=_none(losses.cross_entropy),
     sample=_classes,
     shapes=[(4, 3), (7, 5), (1, 2)],
-    param_sets=[{}],
+    param_sets=[{}, _class_weights, {"label_smoothing": 0.2},
+                lambda shape: {**_class_weights(shape), "label_smoothing": 0.1}],
     hand=[Case([np.array([[0.0, 0.0, 0.0, 0.0]]), np.array([3])]),
-          Case([np.array([[2.0, 0.0], [0.0, 1.0]]), np.array([0, 0])])],
+          Case([np.array([[2.0, 0.0], [0.0, 1.0]]), np.array([0, 0])]),
+          Case([np.array([[0.0, 0.0]]), np.array([1])], {"weight": np.array([1.0, 3.0])}),
+          Case([np.array([[0.0, 0.0]]), np.array([1])], {"label_smoothing": 0.2})],
     wrt=(0,),
     edges=[Case([np.array([[1e4, 0.0, -1e4], [-1e4, 1e4, 0.0], [100.0, -100.0, 0.0], [0.0, 0.0, 1e4]]),
                  np.array([2, 1, 0, 0])], {}, "logits of ±100 and ±1e4")],
     properties=[("shift", "unchanged when every logit shifts", _shift_invariant),
                 ("non_negative", "never below 0", _nonnegative(lambda r, s, d: _classes(r, (s[0], 4), d)))],
     slips=[
-        Slip("naive softmax",
-             lambda z, y: -mg.log(mg.exp(z) / mg.exp(z).sum(axis=1, keepdims=True))[np.arange(z.shape[0]), y],
+        Slip("naive softmax", lambda z, y, weight=None, label_smoothing=0.0: _ce_from_log_p(
+             mg.log(mg.exp(z) / mg.exp(z).sum(axis=1, keepdims=True)), y, weight, label_smoothing),
              "exp(z) overflows for a large logit (and log 0 = −inf for a small p): compute log p with "
              "z.log_softmax(axis=1), or subtract each row's max before exp (logsumexp)", "edges"),
-        Slip("wrong axis", lambda z, y: -z.log_softmax(axis=0)[np.arange(z.shape[0]), y],
+        Slip("wrong axis", lambda z, y, weight=None, label_smoothing=0.0:
+             _ce_from_log_p(z.log_softmax(axis=0), y, weight, label_smoothing),
              "softmax over the classes (axis=1), not over the samples (axis=0): each row's p must sum to 1",
              "values"),
-        Slip("no target picked", lambda z, y: -z.log_softmax(axis=1).sum(axis=1),
+        Slip("no target picked", lambda z, y, weight=None, label_smoothing=0.0: -z.log_softmax(axis=1).sum(axis=1),
              "pick the target's log-probability: −log p_y of each row (log_p[np.arange(N), target]), "
              "not the sum over every class", "values"),
-        Slip("flipped sign", lambda z, y: z.log_softmax(axis=1)[np.arange(z.shape[0]), y],
+        Slip("flipped sign", lambda z, y, weight=None, label_smoothing=0.0:
+             -cross_entropy_reference(z, y, weight, label_smoothing),
              "a flipped sign: the loss is −log p_y, positive", "values"),
-        Slip("mean", lambda z, y: cross_entropy_reference(z, y).mean(), ONE_PER_SAMPLE, "returns"),
+        Slip("mean", lambda z, y, weight=None, label_smoothing=0.0:
+             cross_entropy_reference(z, y, weight, label_smoothing).mean(), ONE_PER_SAMPLE, "returns"),
+        Slip("smoothing keeps 1", lambda z, y, weight=None, label_smoothing=0.0:
+             cross_entropy_reference(z, y, weight) + label_smoothing * cross_entropy_reference(z, y, weight, 1.0),
+             "label smoothing takes ε from the true class: (1 − ε)·(−w_y·log p_y) + (ε/C)·Σ_i (−w_i·log p_i)",
+             "values"),
     ],
 )
+
+
+def _ce_from_log_p(log_p, y, weight, label_smoothing):
+    """Cross-entropy from given log-probabilities (the slips' own, right or wrong)."""
+    n, c = log_p.shape
+    w = np.ones(c) if weight is None else np.asarray(weight, dtype=log_p.dtype)
+    loss = -log_p[np.arange(n), y] * w[y]
+    if label_smoothing:
+        loss = (1.0 - label_smoothing) * loss + (label_smoothing / c) * -(log_p * w).sum(axis=1)
+    return loss
 
 
 # ---- 04: hinge --------------------------------------------------------------------------------
@@ -684,9 +730,11 @@ CONTRASTIVE = Exercise(
 
 # ---- 07: triplet and semi-hard mining ----------------------------------------------------------
 
-def triplet_reference(anchor, positive, negative, margin=1.0):
-    d_ap = _safe_norm(((anchor - positive) ** 2).sum(axis=1))
-    d_an = _safe_norm(((anchor - negative) ** 2).sum(axis=1))
+def triplet_reference(anchor, positive, negative, margin=1.0, squared=False):
+    d_ap = ((anchor - positive) ** 2).sum(axis=1)      # squared distances, one per row
+    d_an = ((anchor - negative) ** 2).sum(axis=1)
+    if not squared:
+        d_ap, d_an = _safe_norm(d_ap), _safe_norm(d_an)
     return mg.relu(d_ap - d_an + margin)
 
 
@@ -715,10 +763,11 @@ def _distance(x, y):
 TRIPLET = Exercise(
     name="triplet", lesson="07",
     description="the triplet loss of each (anchor, positive, negative)",
-    signature="triplet(anchor, positive, negative, margin=1.0)",
+    signature="triplet(anchor, positive, negative, margin=1.0, squared=False)",
     formula="""Triplet loss of each triplet, anchor, positive and negative of shape (N, D):
 
         L = max(0, d(a, p) - d(a, n) + margin),    d the Euclidean distance of each row
+                                                   (its square when squared=True)
 
     At distance 0 the slope of √ is infinite: keep the gradient finite there (mg.where,
     or a tiny ε such as 1e-12 inside the root). Return one value per triplet, shape (N,).""",
@@ -726,8 +775,9 @@ TRIPLET = Exercise(
     expected=_none(losses.triplet),
     sample=_triplets,
     shapes=[(4, 3), (6, 2), (1, 5)],
-    param_sets=[{"margin": 1.0}, {"margin": 0.3}],
-    hand=[Case([np.array([[0.0, 0.0]]), np.array([[3.0, 4.0]]), np.array([[1.0, 0.0]])], {"margin": 1.0})],
+    param_sets=[{"margin": 1.0}, {"margin": 0.3}, {"margin": 1.0, "squared": True}],
+    hand=[Case([np.array([[0.0, 0.0]]), np.array([[3.0, 4.0]]), np.array([[1.0, 0.0]])], {"margin": 1.0}),
+          Case([np.array([[0.0, 0.0]]), np.array([[1.0, 1.0]]), np.array([[2.0, 0.0]])], {"margin": 1.0, "squared": True})],
     wrt=(0, 1, 2),
     edges=[Case([np.array([[1.0, 2.0], [0.0, 0.0]]), np.array([[1.0, 2.0], [0.5, 0.5]]),
                  np.array([[1.5, 2.0], [0.0, 0.0]])], {"margin": 1.0},
@@ -735,20 +785,21 @@ TRIPLET = Exercise(
     rtol=1e-5, atol=1e-6,
     properties=[("stops", "stops pulling on easy triplets", _triplet_stops)],
     slips=[
-        Slip("sum over samples", lambda a, p, n, margin=1.0:
+        Slip("sum over samples", lambda a, p, n, margin=1.0, squared=False:
              mg.relu(((a - p) ** 2).sum(axis=0) ** 0.5 - ((a - n) ** 2).sum(axis=0) ** 0.5 + margin),
              "a sum over the samples instead of the features: sum over axis=1 to get one distance per triplet",
              "returns"),
-        Slip("squared distances", lambda a, p, n, margin=1.0:
+        Slip("squared distances", lambda a, p, n, margin=1.0, squared=False:
              mg.relu(((a - p) ** 2).sum(axis=1) - ((a - n) ** 2).sum(axis=1) + margin),
              "d is the Euclidean distance itself, not its square (that is squared=True, lesson 10)", "values"),
-        Slip("flipped sign", lambda a, p, n, margin=1.0: triplet_reference(a, n, p, margin),
+        Slip("flipped sign", lambda a, p, n, margin=1.0, squared=False: triplet_reference(a, n, p, margin, squared),
              "a flipped sign: the loss is d(a,p) − d(a,n) + margin, so the positive is pulled in and the "
              "negative pushed away", "values"),
-        Slip("no max", lambda a, p, n, margin=1.0:
+        Slip("no max", lambda a, p, n, margin=1.0, squared=False:
              _safe_norm(((a - p) ** 2).sum(axis=1)) - _safe_norm(((a - n) ** 2).sum(axis=1)) + margin,
              "without max(0, ·) an easy triplet gives a negative loss and keeps pushing", "values"),
-        Slip("sqrt at zero", lambda a, p, n, margin=1.0: mg.relu(_distance(a, p) - _distance(a, n) + margin),
+        Slip("sqrt at zero", lambda a, p, n, margin=1.0, squared=False:
+             triplet_reference(a, p, n, margin, True) if squared else mg.relu(_distance(a, p) - _distance(a, n) + margin),
              "at distance 0 the slope of √ is infinite, so the gradient is NaN: give d gradient 0 where it is 0 "
              "(mg.where), or put a tiny ε (1e-12) inside the root", "edges"),
     ],

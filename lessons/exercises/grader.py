@@ -83,6 +83,7 @@ def _random_cases(ex, rng):
     cases = []
     for shape in ex.shapes:
         for params in ex.param_sets:
+            params = params(shape) if callable(params) else params
             full = {**params, **(ex.shape_params(shape) if ex.shape_params else {})}
             cases.append(Case(ex.sample(rng, shape, np.float64), full, f"random, shape {shape}"))
     return sorted(cases, key=lambda c: c.size)
@@ -104,7 +105,7 @@ def _where(ex, case, index, out_shape):
         if index and k and a.shape[:k] == tuple(out_shape[:k]):
             a = a[tuple(index[:k])]
         parts.append(f"{name} = {_fmt(a)}")
-    parts += [f"{key} = {value}" for key, value in case.params.items()]
+    parts += [f"{key} = {_fmt(value) if isinstance(value, np.ndarray) else value}" for key, value in case.params.items()]
     return ", ".join(parts)
 
 
@@ -234,10 +235,9 @@ def _describe_cases(ex, cases):
     params = {}
     for c in cases:
         for k, v in c.params.items():
-            params.setdefault(k, [])
-            if v not in params[k]:
-                params[k].append(v)
-    said = "; ".join(f"{k} = {', '.join(str(v) for v in vs)}" for k, vs in params.items())
+            text = "per-class weights" if isinstance(v, np.ndarray) else str(v)
+            params.setdefault(k, {})[text] = None
+    said = "; ".join(f"{k} = {', '.join(vs)}" for k, vs in params.items())
     return f"{len(cases)} inputs of shape {shapes}" + (f"; {said}" if said else "")
 
 
