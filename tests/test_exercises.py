@@ -266,6 +266,13 @@ def test_a_detached_solution_is_told_why_its_gradient_is_missing():
     assert "computed with numpy" in report["gradient"].detail
 
 
+def test_a_result_cut_off_from_the_inputs_is_told_so():
+    def fresh_leaf(pred, target):
+        return mg.Tensor((pred.data - target.data) ** 2, requires_grad=True)
+    report = grade("mse", fresh_leaf, verbose=False)
+    assert _failed(report) == ["gradient"] and "not connected to the inputs" in report["gradient"].detail
+
+
 def test_a_numpy_array_is_not_a_tensor():
     report = grade("hinge", lambda s, y: np.maximum(0, 1 - y.data * s.data), verbose=False)
     assert _failed(report) == ["returns"]

@@ -27,6 +27,8 @@ from losses.workbench.compare import FAIL, PASS, SKIP, CheckResult, Line, agree,
 from .catalogue import EXERCISES, NUMPY_ONLY, ONE_PER_ELEMENT, Case
 
 NOT_ATTEMPTED = "not attempted yet"
+DISCONNECTED = ("your result is not connected to the inputs: a new mg.Tensor(..., requires_grad=True) made from "
+                "numbers starts a graph of its own; compute the result from the input tensors with minigrad ops")
 
 
 @dataclass
@@ -48,7 +50,7 @@ class GradeReport(CheckResult):
         return f"{self.name}: {passed} of {len(counted)} checks pass — not yet"
 
     def report(self):
-        out = [f"grade({self.name!r}, …)   {self.signature}"]
+        out = [f'grade("{self.name}", …)   {self.signature}']
         for line in self.lines:
             head = f"[{line.status:>4}] {line.title}: "
             first, *rest = line.detail.split("\n")
@@ -265,6 +267,8 @@ def _check_gradient(ex, solution, cases, values_ok):
                         _diagnose(ex, "gradient", case, seen, np.float64, w, fallback=NUMPY_ONLY))
         if not values_ok:
             continue
+        if all(not np.any(g) for g in seen.grads) and any(np.any(g) for g in want.grads):
+            raise _Fail(f"on {case.label}: every gradient is 0", DISCONNECTED)
         for name_index, got, expected in zip(ex.wrt, seen.grads, want.grads):
             where = worst_mismatch(got, expected, 1e-5, 1e-8)
             if where is not None:
