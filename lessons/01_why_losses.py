@@ -510,3 +510,40 @@ finish()
 #    converges now, which crawls, which diverges?
 # 4. Set `TAIL = (80.0, 100.0)` in part 5: the five large values become ten times larger.
 #    Which of the three answers moves, and by how much?
+
+
+# %% [markdown]
+# ## Write it yourself: the backward of one op
+#
+# Part 1 drew the graph of $L = (y - \hat y)^2$. Each node of such a graph is an op that knows
+# its own backward. Write one: the op $(\hat y - y)^2$, elementwise, computed with numpy and
+# recorded with `mg.record(value, (pred, target), backward, name="squared_error")`, where
+# `backward(g, out)` returns one gradient per parent:
+#
+# $$\frac{\partial L}{\partial \hat y} = g \cdot 2(\hat y - y), \qquad
+#   \frac{\partial L}{\partial y} = -g \cdot 2(\hat y - y).$$
+#
+# Write the backward with the tensors `g`, `pred` and `target`, not their `.data`: then
+# `backward(create_graph=True)` can differentiate it again, and the grader checks the second
+# derivative, 2, too. Replace the `raise` below, then run the next cell: `grade` says what it
+# tried and, for a check that fails, the smallest input that fails and what the slip most likely is.
+
+# %%
+from lessons.exercises import grade  # noqa: E402  (the exercises' grader)
+
+
+def squared_error(pred, target):
+    """The op (ŷ - y)², elementwise, computed with numpy and recorded with its backward.
+
+    Forward:   out = (pred.data - target.data) ** 2
+    Backward:  dL/dŷ = g · 2(ŷ - y),   dL/dy = g · (-2)(ŷ - y)
+    Make the output with mg.record(value, (pred, target), backward, name="squared_error"),
+    where backward(g, out) returns one gradient per parent. Write it with the tensors g,
+    pred and target (not their .data), so that backward(create_graph=True) can
+    differentiate it again.
+    """
+    raise NotImplementedError("write squared_error here")
+
+
+# %%
+report = grade("squared_error", squared_error)

@@ -453,3 +453,47 @@ finish()
 #    Huber when none is?
 # 4. Set `NOISE = "laplace"` in part 4 (the same variance, heavier tails). Which estimate
 #    has the smaller error now — and which likelihood from part 3 fits Laplace noise?
+
+
+# %% [markdown]
+# ## Write it yourself: MSE and Huber
+#
+# Write the two losses of this lesson, one value per element (no mean: the reduction is applied
+# outside), with $r = y - \hat y$:
+#
+# $$\text{MSE: } (y - \hat y)^2, \qquad
+#   \text{Huber: } \begin{cases} \tfrac12 r^2 & |r| \le \delta \\ \delta |r| - \tfrac12 \delta^2 & |r| > \delta \end{cases}$$
+#
+# Build them from minigrad ops (`abs`, `mg.where`, `mg.minimum`, `**`) so that the gradient and the
+# curvature of part 1 come out of `backward`. Replace each `raise`, then run the cell after it.
+
+# %%
+from lessons.exercises import grade  # noqa: E402  (the exercises' grader)
+
+
+def mse(pred, target):
+    """Squared error of every element:  L = (y - ŷ)²,  with ŷ = pred and y = target.
+
+    Return one value per element (same shape as pred), as a minigrad Tensor: the
+    mean over the data is taken outside (losses.reduce).
+    """
+    raise NotImplementedError("write mse here")
+
+
+# %%
+report = grade("mse", mse)
+
+# %%
+def huber(pred, target, delta=1.0):
+    """Huber loss of every element, with r = y - ŷ:
+
+        L = ½ r²              where |r| <= δ
+        L = δ|r| - ½ δ²       where |r| >  δ
+
+    Return one value per element (same shape as pred), as a minigrad Tensor.
+    """
+    raise NotImplementedError("write huber here")
+
+
+# %%
+report = grade("huber", huber)

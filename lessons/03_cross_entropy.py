@@ -419,3 +419,55 @@ finish()
 #    on a confident mistake either: does cross-entropy still reach the target first?
 # 4. Set `INIT_SCALE = 0.1` in part 4: the start is still wrong, but hardly confident. Does
 #    cross-entropy still beat squared error on probabilities, and by how much?
+
+
+# %% [markdown]
+# ## Write it yourself: cross-entropy from logits
+#
+# Binary cross-entropy from a logit $z$, with $p = \sigma(z)$, one value per element:
+#
+# $$L = -\big[y \log p + (1 - y) \log(1 - p)\big] = y\,\mathrm{softplus}(-z) + (1 - y)\,\mathrm{softplus}(z),$$
+#
+# stable for any logit (part 5: written as `log(sigmoid(z))` it gives `inf` as soon as $\sigma(z)$
+# rounds to 0 or 1, at $|z| = 100$ already). Then softmax cross-entropy from logits $(N, C)$ and class
+# indices $(N,)$: $L = -\log p_y$ with $\log p = z - \operatorname{logsumexp}(z)$ over the classes,
+# one value per sample. Replace each `raise`, then run the cell after it.
+
+# %%
+from lessons.exercises import grade  # noqa: E402  (the exercises' grader)
+
+
+def binary_cross_entropy_with_logits(logits, target, pos_weight=None):
+    """Binary cross-entropy of every element from a logit z, with p = σ(z):
+
+        L = -[y·log(p) + (1 - y)·log(1 - p)]
+        with pos_weight w (a number, or None for 1): L = -[w·y·log(p) + (1 - y)·log(1 - p)]
+
+    Stable for any logit: log σ(z) = -softplus(-z) and log(1 - σ(z)) = -softplus(z),
+    with mg.softplus (or max(z, 0) + log(1 + exp(-|z|))). A logit of ±1e4 must give a
+    finite value and gradient. Return one value per element, as a minigrad Tensor.
+    """
+    raise NotImplementedError("write binary_cross_entropy_with_logits here")
+
+
+# %%
+report = grade("binary_cross_entropy_with_logits", binary_cross_entropy_with_logits)
+
+# %%
+def cross_entropy(logits, target, weight=None, label_smoothing=0.0):
+    """Softmax cross-entropy of every sample, from logits z (N, C) and class indices y (N,):
+
+        L = -log p_y,    p = softmax(z) over the classes (axis 1)
+
+    Through log-softmax: log p = z - logsumexp(z) (z.log_softmax(axis=1)), never
+    log(exp(z) / Σ exp(z)), which overflows. Pick -log p of the target class of each
+    row: log_p[np.arange(N), target]. Return one value per sample, shape (N,).
+    weight (C,), a numpy array or None, scales each class: L = -w_y·log p_y.
+    label_smoothing ε spreads ε/C over every class:
+        L = (1 - ε)·(-w_y·log p_y) + (ε/C)·Σ_i (-w_i·log p_i)
+    """
+    raise NotImplementedError("write cross_entropy here")
+
+
+# %%
+report = grade("cross_entropy", cross_entropy)

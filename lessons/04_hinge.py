@@ -482,3 +482,31 @@ finish()
 #    and the margin line. Does the SVM still come back unchanged?
 # 3. Set `LAMBDAS = (0.03, 0.1)` in part 5. Both are small. Predict the two widths — and whether
 #    "the margin widens with λ" still holds.
+
+
+# %% [markdown]
+# ## Write it yourself: the hinge loss
+#
+# With scores $f(x)$ and labels $y \in \{-1, +1\}$, one value per element:
+#
+# $$L = \max(0,\ 1 - y\,f(x)).$$
+#
+# Part 3 showed what the $\max$ is for: a point beyond the margin stops pulling. The grader checks
+# that too. Replace the `raise`, then run the cell after it.
+
+# %%
+from lessons.exercises import grade  # noqa: E402  (the exercises' grader)
+
+
+def hinge(scores, target):
+    """Hinge loss of every element, scores f(x) and labels y in {-1, +1}:
+
+        L = max(0, 1 - y·f(x))
+
+    Return one value per element, as a minigrad Tensor (mg.relu or mg.maximum).
+    """
+    raise NotImplementedError("write hinge here")
+
+
+# %%
+report = grade("hinge", hinge)

@@ -541,3 +541,37 @@ finish()
 #    recall? Do the four losses still rank alike?
 # 4. Set `ALPHAS = (0.75, 0.5, 0.25)` in part 2 (the rows flipped). Which claim fails, and what does
 #    that say about α?
+
+
+# %% [markdown]
+# ## Write it yourself: the focal loss
+#
+# From logits $z$, $p = \sigma(z)$ and labels $y \in \{0, 1\}$, one value per element:
+#
+# $$FL = -\alpha_t (1 - p_t)^\gamma \log p_t, \qquad
+#   p_t = \begin{cases} p & y = 1 \\ 1 - p & y = 0 \end{cases}, \quad
+#   \alpha_t = \begin{cases} \alpha & y = 1 \\ 1 - \alpha & y = 0 \end{cases}$$
+#
+# and `alpha=None` drops $\alpha_t$. Keep it finite at logits of $\pm 10^4$: with $z_t = \pm z$
+# (so that $p_t = \sigma(z_t)$), $\log p_t = -\mathrm{softplus}(-z_t)$. Replace the `raise`, then run
+# the cell after it.
+
+# %%
+from lessons.exercises import grade  # noqa: E402  (the exercises' grader)
+
+
+def focal(logits, target, alpha=0.25, gamma=2.0):
+    """Binary focal loss of every element, from logits z with p = σ(z) and labels y in {0, 1}:
+
+        FL = -αₜ·(1 - pₜ)^γ·log(pₜ)
+        pₜ = p and αₜ = α where y = 1;   pₜ = 1 - p and αₜ = 1 - α where y = 0
+        alpha=None drops αₜ.
+
+    Stable for logits of ±1e4: with zₜ = z where y = 1 and -z where y = 0, pₜ = σ(zₜ),
+    log pₜ = -softplus(-zₜ). Return one value per element, as a minigrad Tensor.
+    """
+    raise NotImplementedError("write focal here")
+
+
+# %%
+report = grade("focal", focal)

@@ -381,3 +381,33 @@ finish()
 #    Can the trained embedding still beat the raw input on held-out identities?
 # 4. Set `EMBEDDING_DIM = 1` in part 3: a 1-D embedding. Can ten identities all sit $m$
 #    apart from each other on a line, and what happens to the held-out ones?
+
+
+# %% [markdown]
+# ## Write it yourself: the contrastive loss
+#
+# For pairs $x_1, x_2$ of shape $(N, D)$ and $Y$ = 0 (similar) or 1 (dissimilar), one value per pair:
+#
+# $$L = (1 - Y)\,D^2 + Y \max(0,\ m - D)^2, \qquad D = \lVert x_1 - x_2 \rVert .$$
+#
+# No ½ factors. At $D = 0$ the slope of $\sqrt{\cdot}$ is infinite: keep the gradient finite there
+# (the grader tries two identical embeddings). Replace the `raise`, then run the cell after it.
+
+# %%
+from lessons.exercises import grade  # noqa: E402  (the exercises' grader)
+
+
+def contrastive(x1, x2, y, margin=1.0):
+    """Contrastive loss of each pair, x1 and x2 of shape (N, D), y (N,) with 0 similar, 1 dissimilar:
+
+        L = (1 - Y)·D² + Y·max(0, m - D)²,    D = ||x1 - x2|| (Euclidean, per row)
+
+    No ½ factors. At D = 0 the slope of √ is infinite: keep the gradient finite there
+    (mg.where to give D gradient 0 at 0, or a tiny ε such as 1e-12 inside the root).
+    Return one value per pair, shape (N,).
+    """
+    raise NotImplementedError("write contrastive here")
+
+
+# %%
+report = grade("contrastive", contrastive)

@@ -562,3 +562,52 @@ finish()
 #    still collapse, does semi-hard still meet the margin — and what does its spread do?
 # 4. Set `UNIT_MARGIN = 2.5` in part 4. On the unit circle no two embeddings are more than 2
 #    apart: what can semi-hard still achieve?
+
+
+# %% [markdown]
+# ## Write it yourself: the triplet loss and semi-hard mining
+#
+# For anchors, positives and negatives of shape $(N, D)$, one value per triplet:
+#
+# $$L = \max\big(0,\ d(a, p) - d(a, n) + m\big), \qquad d \text{ the Euclidean distance.}$$
+#
+# Then part 2's mining rule, FaceNet's semi-hard negative: for each anchor–positive pair, the
+# nearest negative *farther* than the positive ($d(a,n) > d(a,p)$, strictly); where no negative is
+# farther, the farthest negative. It works on numpy distances and returns indices. Replace each
+# `raise`, then run the cell after it.
+
+# %%
+from lessons.exercises import grade  # noqa: E402  (the exercises' grader)
+
+
+def triplet(anchor, positive, negative, margin=1.0, squared=False):
+    """Triplet loss of each triplet, anchor, positive and negative of shape (N, D):
+
+        L = max(0, d(a, p) - d(a, n) + margin),    d the Euclidean distance of each row
+                                                   (its square when squared=True)
+
+    At distance 0 the slope of √ is infinite: keep the gradient finite there (mg.where,
+    or a tiny ε such as 1e-12 inside the root). Return one value per triplet, shape (N,).
+    """
+    raise NotImplementedError("write triplet here")
+
+
+# %%
+report = grade("triplet", triplet)
+
+# %%
+def semi_hard_negatives(d_ap, d_an, is_negative):
+    """For each anchor–positive pair, the index of its semi-hard negative (FaceNet).
+
+    d_ap (P,): the anchor–positive distance of each pair; d_an (P, N): the distance from
+    the pair's anchor to every sample; is_negative (P, N): True where that sample's label
+    differs from the anchor's. All numpy arrays.
+    Choose the nearest negative farther than the positive (d_an > d_ap, strictly); where
+    no negative is farther, the farthest negative. Return the indices, shape (P,)
+    (a numpy array of integers).
+    """
+    raise NotImplementedError("write semi_hard_negatives here")
+
+
+# %%
+report = grade("semi_hard_negatives", semi_hard_negatives)

@@ -821,3 +821,32 @@ finish()
 # 2. Set `UNPENALISED_W2 = 1.6` in part 4. Does the L1-constrained optimum still sit on a corner?
 # 3. Set `L1_SHARE = 1.0` (all L1, no L2) in part 1. Is elastic net still grouping the correlated pair?
 # 4. Set `PRIOR_STD = 1.0` in part 5: a much wider prior. Predict how many Laplace-MAP weights are 0.
+
+
+# %% [markdown]
+# ## Write it yourself: the L1 proximal step
+#
+# Part 2's exact zeros come from the proximal step of the L1 penalty (soft-thresholding): after a
+# gradient step on the data loss, each weight moves $t = \eta\lambda$ toward 0 and stops there:
+#
+# $$\operatorname{prox}_t(w) = \operatorname{sign}(w)\,\max(|w| - t,\ 0) = \arg\min_x\ \tfrac12 (x - w)^2 + t\,|x| .$$
+#
+# Replace the `raise`, then run the cell after it.
+
+# %%
+from lessons.exercises import grade  # noqa: E402  (the exercises' grader)
+
+
+def soft_threshold(w, threshold):
+    """The proximal step of the L1 penalty (soft-thresholding), elementwise:
+
+        prox(w) = sign(w)·max(|w| - t, 0),    t = threshold = learning rate × λ
+
+    It is the exact minimiser of ½(x - w)² + t·|x|: weights with |w| <= t become exactly
+    0, the others move t closer to 0. Return one value per weight, same shape as w.
+    """
+    raise NotImplementedError("write soft_threshold here")
+
+
+# %%
+report = grade("soft_threshold", soft_threshold)

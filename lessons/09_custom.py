@@ -762,3 +762,32 @@ finish()
 #    Is the curriculum still ahead early? Does it still end level?
 # 4. Set `HARD_FIRST = True` in part 3: the same schedule, hardest samples first. Does the
 #    head start over uniform weighting go away?
+
+
+# %% [markdown]
+# ## Write it yourself: a curriculum schedule
+#
+# Part 3's weights move from the easy samples to the hard ones. With difficulty $d \in [0, 1]$
+# (0 easiest) and progress $t \in [0, 1]$, one weight per sample:
+#
+# $$w(d, t) = (1 - t)(1 - d) + t\,d .$$
+#
+# Replace the `raise`, then run the cell after it.
+
+# %%
+from lessons.exercises import grade  # noqa: E402  (the exercises' grader)
+
+
+def curriculum_weights(difficulty, progress):
+    """Per-sample weights of a curriculum, difficulty d in [0, 1] (0 easiest), progress t in [0, 1]:
+
+        w(d, t) = (1 - t)·(1 - d) + t·d
+
+    At t = 0 the easy samples weigh 1 and the hardest 0; at t = ½ every sample weighs ½;
+    at t = 1 the weight is d. Return one weight per sample, same shape as difficulty.
+    """
+    raise NotImplementedError("write curriculum_weights here")
+
+
+# %%
+report = grade("curriculum_weights", curriculum_weights)

@@ -646,3 +646,33 @@ finish()
 #    conventions still give different losses?
 # 3. Set `ADAM_EPS = 1.0` in part 4. Does the ½ still leave Adam's step unchanged?
 # 4. Set `TRIPLET_MARGIN = 0.2` in part 6. Do the two conventions still disagree at the green point?
+
+
+# %% [markdown]
+# ## Write it yourself: label-smoothing targets
+#
+# Part 2 compared two conventions. Write PyTorch's: from class indices $y$ $(N,)$, targets of shape
+# $(N, C)$,
+#
+# $$q = (1 - \varepsilon)\,\mathrm{onehot}(y) + \varepsilon / C ,$$
+#
+# $\varepsilon/C$ on every class, the true one too, so every row sums to 1. Replace the `raise`, then
+# run the cell after it.
+
+# %%
+from lessons.exercises import grade  # noqa: E402  (the exercises' grader)
+
+
+def label_smoothing(target, num_classes, epsilon=0.1):
+    """Label-smoothed targets (N, C) from class indices y (N,), PyTorch's convention:
+
+        q = (1 - ε)·onehot(y) + ε/C
+
+    ε/C goes to every class, the true one too, so the true class gets 1 - ε + ε/C and
+    every row sums to 1. Return shape (N, num_classes).
+    """
+    raise NotImplementedError("write label_smoothing here")
+
+
+# %%
+report = grade("label_smoothing", label_smoothing)
