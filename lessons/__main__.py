@@ -14,6 +14,10 @@
 Figures go to ./plots of the folder you run from. Stepping through a lesson as a notebook
 (or `python lessons/05_focal.py`) shows the figures and writes no file.
 
+Write it yourself (the exercises at the end of each lesson):
+    python -m lessons exercises --out DIR             the student version: one file of stubs per lesson
+    python -m lessons grade FILE.py [...] [--timeout S] [--json]   grade each file; exit 1 when one fails
+
 Your own loss (see lessons/your_own_loss.py):
     python -m lessons losses                          list the catalogue of losses
     python -m lessons check NAME [--param k=v ...]    check a registered loss; exit 1 on a failure
