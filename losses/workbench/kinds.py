@@ -333,9 +333,7 @@ class Multiclass(_Classifier):
         return f"true-class {self.info.input} (the others 0)"
 
     def prepare(self, fn, names, args):
-        x = validate.as_tensor(args[0], fn, names[0])
-        validate.ndim_exactly(x, 2, fn, names[0], "(N, C)")
-        validate.nonempty(x, fn, names[0])
+        x = validate.class_scores(args[0], fn, names[0])
         if self.probabilities:
             validate.in_range(x, 0.0, 1.0, fn, names[0])
         if self.info.target == "index":
