@@ -86,8 +86,14 @@ def ignores_reduction(pred, target, reduction="mean"):
 
 
 def test_ignored_reduction_is_named():
+    # registered, it is stopped at the first call with reduction="none": one line, naming the loss
     result = losses.check(ignores_reduction, kind="regression", verbose=False)
-    assert _failed(result) == {"reductions"}
+    assert _failed(result) == {"calls"} and [line.key for line in result.lines] == ["calls"]
+    detail = result["calls"].detail
+    assert "ignores_reduction:" in detail and "ignored" in detail
+    # used as it is (as the built-ins are), the reductions line catches it
+    result = losses.check(_unwrapped(ignores_reduction, "regression"), verbose=False)
+    assert _failed(result) == {"reductions", "shapes", "empty"}
     assert "ignored" in result["reductions"].detail
 
 
@@ -164,11 +170,12 @@ def test_silent_broadcast_is_caught():
 
 
 def test_report_is_printed_and_readable(capsys):
-    result = losses.check(ignores_reduction, kind="regression")
+    result = losses.check(shifted_square, kind="regression")
     printed = capsys.readouterr().out
     assert printed.strip() == result.report().strip()
-    assert "[FAIL] reductions" in printed
-    assert printed.strip().splitlines()[-1] == "8 passed, 0 warned, 1 failed"   # 11 lines: a skip (no closed form) and a note
+    assert "[FAIL] zero at a perfect fit" in printed
+    # 12 lines: two skips (no closed form, no parameter) and a note
+    assert printed.strip().splitlines()[-1] == "8 passed, 0 warned, 1 failed"
 
 
 # ---- every built-in loss passes, and the lines say what the mathematics says ----------
@@ -179,7 +186,7 @@ def test_builtin_loss_passes(name):
     assert result.passed, result.report()
     assert [line.key for line in result.lines] == [
         "gradient", "closed_form", "kinks", "extremes", "non_negative", "perfect_fit", "shapes", "empty",
-        "reductions", "float32", "robust"]
+        "reductions", "float32", "robust", "ranges"]
     assert "well" not in result.report()             # no line that can only warn
     expected = "skip" if losses.get(name).gradient is None else "pass"
     assert result["closed_form"].status == expected
@@ -300,4 +307,4 @@ def test_cli_check_from_any_folder_with_a_relative_import(tmp_path):
     # from the folder above, the path is work/my_loss.py; through the workbench's own entry point
     bad = run_from(tmp_path, "check", "careless", "--import", "work/my_loss.py", module="losses.workbench")
     assert bad.returncode == 1, bad.stdout + bad.stderr
-    assert "[FAIL] reductions" in bad.stdout
+    assert "[FAIL] returns a loss tensor" in bad.stdout and "is the reduction argument ignored?" in bad.stdout
