@@ -322,7 +322,7 @@ def _ranges_line(info, k, rng):
     if not declared:
         return SKIP, (f"no range declared for {', '.join(numeric)} "
                       f"(register(..., ranges={{{numeric[0]!r}: (low, high)}}) sweeps it here)")
-    tried = []
+    tried, open_end = [], any(None in info.ranges[name] for name in declared)
     for name in declared:
         for value in dict.fromkeys(info.span(name)):
             at = kinds.kind(info, {**k.params, name: value})
@@ -333,7 +333,8 @@ def _ranges_line(info, k, rng):
                     raise _Failure(f"at {name} = {value:g}, an end of its range: {err}") from None
             tried.append(f"{name} = {value:g}")
     return PASS, (f"non-negative, lowest at a perfect fit, finite at extremes, backward matches finite "
-                  f"differences at {', '.join(tried)} (each declared range's ends; an open end at max(1, 3×default))")
+                  f"differences at {', '.join(tried)} (each declared range's ends"
+                  + ("; an open end at max(1, 3×default))" if open_end else ")"))
 
 
 def _robust(info, k, rng):
