@@ -209,3 +209,23 @@ def test_zero_dimensional_inputs(name, reduction):
         value.backward()
         assert isinstance(x0.grad, np.ndarray) and x0.grad.shape == () and x0.grad.dtype == np.float64
         assert mg.gradcheck(lambda t, y=y: k.call([t, np.array(y)], reduction=reduction), np.array(x))
+
+
+# ---- issue 15: `reduction` is validated once per call (in losses.reduce.apply) ----------------
+
+@pytest.mark.parametrize("name, options", CASES, ids=IDS)
+def test_reduction_is_validated_at_most_once_per_call(name, options, monkeypatch):
+    info, k = _kind(name, options)
+    if not info.has_reduction:
+        return
+    calls = []
+    checked = losses.validate.reduction
+    monkeypatch.setattr(losses.validate, "reduction", lambda *a, **kw: calls.append(a) or checked(*a, **kw))
+    inputs = k.samples(np.random.default_rng(4))[0]
+    for reduction in REDUCTIONS:
+        calls.clear()
+        k.call(inputs, reduction=reduction)
+        # at most once: "mean" may skip the check where its own branch comes first (a weighted mean)
+        assert len(calls) <= 1, (reduction, calls)
+    with pytest.raises(ValueError, match=f"{name}: reduction must be one of"):
+        k.call(inputs, reduction="avg")

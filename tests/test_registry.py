@@ -483,3 +483,16 @@ def test_closed_form_of_the_wrong_type_or_shape_names_the_loss(registered):
         losses.get("broken_gradient").closed_form()(x)
     registered(square, name="scalar_gradient", kind="regression", gradient=lambda r: 2.0)
     np.testing.assert_array_equal(losses.get("scalar_gradient").closed_form()(x), np.full(5, 2.0))   # a constant is fine
+
+
+@pytest.mark.parametrize("options, match", [
+    (dict(kind="ranking"), "register: pinball's kind must be one of"),
+    (dict(kind="regression", input="logit"), "register: pinball: for kind 'regression', input must be one of"),
+    (dict(kind="binary", target="yes/no"), "register: pinball: for kind 'binary', target must be one of"),
+    (dict(kind="regression", gradient=2.0), "register: pinball's gradient must be a function"),
+    (dict(kind="regression", defaults={"delta": 1.0}), "register: defaults for unknown parameters delta of pinball"),
+    (dict(kind="pairs"), r"register: a pairs loss takes 3 data arguments .* but pinball\(pred, target, tau=0.5\)"),
+])
+def test_every_registration_error_names_the_loss(options, match):
+    with pytest.raises(ValueError, match=match):
+        losses.register(pinball, **options)

@@ -283,16 +283,18 @@ def make_info(fn, *, name=None, kind="regression", input=None, target=None, grad
     if not name or not isinstance(name, str):
         raise ValueError("register: give the loss a name, register(name=...)")
     if kind not in KINDS:
-        raise ValueError(f"register: kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        raise ValueError(f"register: {name}'s kind must be one of {', '.join(KINDS)}, got {kind!r}")
     kind_class = KINDS[kind]
     input = input or kind_class.inputs[0]
     if input not in kind_class.inputs:
-        raise ValueError(f"register: for kind {kind!r}, input must be one of {', '.join(kind_class.inputs)}, got {input!r}")
+        raise ValueError(f"register: {name}: for kind {kind!r}, input must be one of "
+                         f"{', '.join(kind_class.inputs)}, got {input!r}")
     target = target or kind_class.default_target(input)
     if len(kind_class.targets) > 1 and target not in kind_class.targets:
-        raise ValueError(f"register: for kind {kind!r}, target must be one of {', '.join(kind_class.targets)}, got {target!r}")
+        raise ValueError(f"register: {name}: for kind {kind!r}, target must be one of "
+                         f"{', '.join(kind_class.targets)}, got {target!r}")
     if gradient is not None and not (callable(gradient) or isinstance(gradient, dict)):
-        raise ValueError("register: gradient must be a function g(x, **params) or, for pairs, "
+        raise ValueError(f"register: {name}'s gradient must be a function g(x, **params) or, for pairs, "
                          "a dict {'similar': g, 'dissimilar': g}")
     try:
         sig = inspect.signature(fn)
