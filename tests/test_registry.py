@@ -374,7 +374,13 @@ def test_per_sample_loss_that_keeps_the_features_raises(registered):
     def not_summed(x1, x2, y):
         return (x1 - x2) ** 2                                  # (N, D): the features never summed
     loss = registered(not_summed, kind="pairs")
-    with pytest.raises(ValueError, match=r"not_summed: .*shape \(4, 2\).*expected \(4,\).*axis=1"):
+    with pytest.raises(ValueError, match=r"not_summed: .*shape \(4, 2\).*expected \(4,\).*sum over axis 1"):
+        loss(np.zeros((4, 2)), np.ones((4, 2)), np.zeros(4))
+
+    def kept_dims(x1, x2, y):
+        return ((x1 - x2) ** 2).sum(axis=1, keepdims=True)     # (N, 1)
+    loss = registered(kept_dims, kind="pairs")
+    with pytest.raises(ValueError, match=r"kept_dims: .*shape \(4, 1\).*expected \(4,\).*reshape\(-1\)"):
         loss(np.zeros((4, 2)), np.ones((4, 2)), np.zeros(4))
 
 

@@ -84,9 +84,11 @@ class Kind:
         """A guess at the slip behind values of shape `got`, for the error `register` raises."""
         x = data[0].shape
         if self.values == "sample" and got == x[1:]:
-            return "; did a sum or mean run over the samples (axis=0)? Sum over the features (axis=1)"
+            return "; did a sum or mean run over the samples (axis=0)? Sum over axis 1 (features or classes)"
         if self.values == "sample" and got == x:
-            return "; sum over the features (axis=1) to get one value per sample"
+            return "; sum over axis 1 (the features or classes) to get one value per sample"
+        if got == (x[0], 1):
+            return "; a column (N, 1), from keepdims=True or a reshape: reshape(-1) it"
         if len(got) > len(x) or (len(got) == 2 and got[0] == got[1] == x[0]):
             return ("; an (N, 1) column against an (N,) vector broadcasts to (N, N): look for a reshape(-1, 1) "
                     "or a [:, None] in the formula")
