@@ -453,6 +453,9 @@ def test_declared_ranges_apply_to_calls_and_to_the_tools(registered):
     with pytest.raises(ValueError, match=r"pinball: tau must lie in \[0, 1\]"):
         losses.check("pinball", tau=-0.1, verbose=False)
     assert loss([1.0], [0.0], tau=1.0).item() == 0.0          # the ends are inside: r = −1, max(−1, 0) = 0
+    assert loss([1.0], [0.0], tau=np.float32(0.0)).item() == 1.0   # numpy numbers too: r = −1, max(0, 1) = 1
+    with pytest.raises(ValueError, match=r"pinball: tau must lie in \[0, 1\] .*got '0.3'"):
+        loss([1.0], [0.0], tau="0.3")
     assert losses.get("pinball").span("tau") == (0.0, 1.0)
     # an open end: max(1, 3·default) above, 0 below
     registered(pinball, name="pinball_open", kind="regression", ranges={"tau": (0.0, None)})

@@ -24,6 +24,7 @@ import difflib
 import functools
 import importlib
 import inspect
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -79,7 +80,7 @@ class LossInfo:
             value = params.get(name)
             if value is None:
                 continue                                   # None: the option is off (alpha=None)
-            inside = (isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+            inside = (isinstance(value, numbers.Real) and not isinstance(value, bool) and value == value
                       and (low is None or value >= low) and (high is None or value <= high))
             if not inside:
                 raise ValueError(f"{self.name}: {name} must lie in {_interval(low, high)} (the range it was "
@@ -261,7 +262,7 @@ def _ranges(ranges, name, params):
         except (TypeError, ValueError):
             raise ValueError(f"register: {name}'s range for {pname} must be a pair (low, high), None for an "
                              f"open end, got {bounds!r}") from None
-        if not all(end is None or (isinstance(end, (int, float)) and not isinstance(end, bool) and np.isfinite(end))
+        if not all(end is None or (isinstance(end, numbers.Real) and not isinstance(end, bool) and np.isfinite(end))
                    for end in (low, high)) or (low is not None and high is not None and low > high):
             raise ValueError(f"register: {name}'s range for {pname} must be (low, high) with finite numbers, "
                              f"low <= high, None for an open end; got {bounds!r}")
