@@ -121,8 +121,8 @@ class LossInfo:
         where = f"{self.name}: the closed-form gradient (register(..., gradient=...))"
         try:
             out = g(x, **params)
-        except Exception as err:    # noqa: BLE001 - re-raised below, naming the loss
-            raise type(err)(f"{where} raised {type(err).__name__} at x of shape {np.shape(x)}: {err}") from err
+        except Exception as err:    # noqa: BLE001 - re-raised, naming the loss
+            raise _retold(err, f"{where} raised {type(err).__name__} at x of shape {np.shape(x)}: {err}") from err
         if isinstance(out, mg.Tensor):
             raise TypeError(f"{where} returned a minigrad Tensor; it receives a numpy array x and returns one: "
                             f"write it with numpy (np.tanh(x), np.where(...)), the engine is not needed there")
@@ -154,17 +154,19 @@ def _interval(low, high):
     return f"[{'-inf' if low is None else f'{low:g}'}, {'inf' if high is None else f'{high:g}'}]"
 
 
-def _named(err, name, hint=""):
-    """`err` with its message led by the loss's name (same type where it can be rebuilt from a message)."""
-    message = str(err)
-    if message.startswith(f"{name}:"):
-        return err
-    text = f"{name}: the formula raised {type(err).__name__}: {message}{hint}"
+def _retold(err, text):
+    """An exception of err's type with the message `text` (a RuntimeError if that type takes other arguments)."""
     try:
-        named = type(err)(text)
-    except Exception:    # noqa: BLE001 - an exception type that takes other arguments
-        named = RuntimeError(text)
-    return named
+        return type(err)(text)
+    except Exception:    # noqa: BLE001 - an exception type that cannot be built from a message
+        return RuntimeError(text)
+
+
+def _named(err, name, hint=""):
+    """`err` itself if its message already starts with the loss's name, else the same error retold naming it."""
+    if str(err).startswith(f"{name}:"):
+        return err
+    return _retold(err, f"{name}: the formula raised {type(err).__name__}: {err}{hint}")
 
 
 def _check_values(values, name, kind, data, reduction):
