@@ -12,8 +12,10 @@
   reference loss, measured by one number both can be compared on.
 
 `explore` returns the figures (a notebook shows them under the cell), writes them to files
-only when given `out=`, and warns when backward disagrees with finite differences, or the
-closed form with backward. `interactive` draws the curves with a slider per numeric parameter.
+only when given `out=`, warns when backward disagrees with finite differences, or the
+closed form with backward, and says when a training run has not converged (its metric
+still moving over the last tenth of the steps). `interactive` draws the curves with a
+slider per numeric parameter, over the range the loss declares, on fixed axes.
 """
 import re
 from dataclasses import dataclass, field
