@@ -15,7 +15,7 @@ embeddings; penalties on a 256 x 256 weight matrix and its bias (65,792 numbers)
 batch_triplet works on an (N, N) distance matrix (through the Gram matrix on both
 sides) and an (N, N, N) tensor of triplets for "all", so it runs on a training batch,
 not on N = 65,536: 128 embeddings, 32 identities x 4 samples each (the P x K batches
-of Hermans et al.).
+of Hermans et al.), in float64 and in float32 (the numpy side then works in float32).
 """
 import argparse
 import os
@@ -263,6 +263,7 @@ def build_cases(n, batch):
     x1, x2, x3 = (0.06 * r.standard_normal((n, 128)) for _ in range(3))
     same01 = r.integers(0, 2, n).astype(float)
     emb = 0.1 * r.standard_normal((batch, 128))
+    emb32 = emb.astype(np.float32)
     ids = np.repeat(np.arange(batch // 4), 4)
     weight, bias = 0.05 * r.standard_normal((256, 256)), 0.05 * r.standard_normal(256)
     lam = 1e-4
@@ -291,6 +292,13 @@ def build_cases(n, batch):
         f"batch_triplet semi-hard ({batch}, 128)": (
             [emb], [ids], lambda e, y: L.batch_triplet(e, y, mining="semi-hard"),
             np_batch_triplet_semi_hard),
+        # float32 embeddings: the distances are summed in float64 (issue 15), the gradient stays float32
+        f"batch_triplet all float32 ({batch}, 128)": (
+            [emb32], [ids], lambda e, y: L.batch_triplet(e, y, mining="all"), np_batch_triplet_all),
+        f"batch_triplet hard float32 ({batch}, 128)": (
+            [emb32], [ids], lambda e, y: L.batch_triplet(e, y, mining="hard"), np_batch_triplet_hard),
+        f"batch_triplet semi-hard float32 ({batch}, 128)": (
+            [emb32], [ids], lambda e, y: L.batch_triplet(e, y, mining="semi-hard"), np_batch_triplet_semi_hard),
         "l1_penalty (256x256 + 256)": ([weight, bias], [lam], lambda w, b, lam: L.l1_penalty([w, b], lam),
                                        lambda w, b, lam: np_l1([w, b], lam)),
         "l2_penalty (256x256 + 256)": ([weight, bias], [lam], lambda w, b, lam: L.l2_penalty([w, b], lam),

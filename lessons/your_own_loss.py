@@ -35,11 +35,18 @@ OUT = "plots"        # explore writes its figures into this folder; None only sh
 # value per element, and the loss you get back takes `reduction="mean" | "sum" | "none"`.
 # `gradient=` is the closed form of the derivative along the residual: `losses.check`
 # compares it with the engine's backward pass, and `losses.explore` draws it dashed.
-# Its parameter `delta` is read from the signature, so the tools can change it.
+# Its parameter `delta` is read from the signature, so the tools can change it; `ranges=`
+# says which values make sense (δ > 0 here): a call outside raises, `losses.check` tries
+# both ends, and the slider of section 4 spans it.
+#
+# Register also checks what the formula returns: one value per element, as a float tensor.
+# A slip such as `pred.reshape(-1, 1) - target` (an (N, N) matrix) raises at the first call,
+# naming both shapes, instead of averaging N² numbers.
 
 
 # %%
-@losses.register(kind="regression", gradient=lambda r, delta=1.0: r / np.sqrt(1 + (r / delta) ** 2))
+@losses.register(kind="regression", gradient=lambda r, delta=1.0: r / np.sqrt(1 + (r / delta) ** 2),
+                 ranges={"delta": (0.1, 5.0)})
 def pseudo_huber(pred, target, delta=1.0):
     """Pseudo-Huber loss: r²/2 near 0, δ|r| far away, smooth everywhere.
 
@@ -68,8 +75,9 @@ print("mean:", loss.item(), "gradient:", pred.grad, "by hand:", [0.0, 3 / math.s
 #
 # `losses.check` tests the lecture's properties on the loss: backward against finite
 # differences, your closed form against backward, kinks, extremes, non-negative, zero at a
-# perfect fit, shapes, the empty batch, reductions, float32, and whether the gradient in
-# the residual stays bounded (robust to outliers). Read the report line by line.
+# perfect fit (and no worse fit lower), shapes, the empty batch, reductions, float32,
+# whether the gradient in the residual stays bounded on both sides (robust to outliers),
+# and the main properties again at both ends of δ's range. Read the report line by line.
 
 # %%
 result = losses.check("pseudo_huber", delta=DELTA)
@@ -109,7 +117,8 @@ print(f"distance of the fitted line to the true one: pseudo-Huber {ours:.3f}, MS
 # ## 4. Move δ with a slider
 #
 # In Jupyter, run `%matplotlib widget` (the ipympl package) first, then the cell below: a
-# slider for δ redraws the loss, gradient and curvature as you move it. From a terminal,
+# slider for δ, over the range you registered, redraws the loss, gradient and curvature as
+# you move it; the axes stay put so that you can compare, and `reset` brings δ back. From a terminal,
 # `explore --interactive` opens the same figure in a window (next section). Keep the
 # returned object: its sliders stop responding once nothing refers to them.
 

@@ -55,7 +55,6 @@ def binary_cross_entropy(prob, target, reduction="mean"):
     validate.nonempty(p, fn, "prob")
     validate.in_range(p, 0.0, 1.0, fn, "prob")
     validate.in_range(y, 0.0, 1.0, fn, "target")
-    validate.reduction(reduction, fn)
     loss = -(y * _log_clamped(p) + (1.0 - y) * _log_clamped(1.0 - p))
     return reduce.apply(loss, reduction, fn)
 
@@ -87,14 +86,12 @@ def binary_cross_entropy_with_logits(logits, target, pos_weight=None, reduction=
     z, y = validate.same_shape(logits, target, fn, names=("logits", "target"))
     validate.nonempty(z, fn, "logits")
     validate.in_range(y, 0.0, 1.0, fn, "target")
-    validate.reduction(reduction, fn)
-    if pos_weight is None and not y.requires_grad:
-        sign = 1.0 - 2.0 * y.data                      # -1 where y = 1, +1 where y = 0
-        if np.abs(sign).min() == 1.0:
-            # Hard labels: L is softplus(-z) where y = 1 and softplus(z) where y = 0, the same
-            # numbers as below with one softplus and two nodes. (softplus(z) - z·y is shorter
-            # still, but for y = 1 and a large z it subtracts z from z + e^-z, losing e^-z's digits.)
-            return reduce.apply(mg.softplus(z * sign), reduction, fn)
+    if pos_weight is None and not y.requires_grad and np.all((y.data == 0.0) | (y.data == 1.0)):
+        # Hard labels, decided on the exact values 0 and 1 (a soft label of 1e-9 is not 0, though
+        # 1 - 2·1e-9 rounds to 1 in float32): L is softplus(-z) where y = 1 and softplus(z) where
+        # y = 0, the same numbers as below with one softplus and two nodes. (softplus(z) - z·y is
+        # shorter still, but for y = 1 and a large z it subtracts z from z + e^-z, losing e^-z's digits.)
+        return reduce.apply(mg.softplus(z * (1.0 - 2.0 * y.data)), reduction, fn)
     positive = y * mg.softplus(-z)                     # -y·log σ(z)
     if pos_weight is not None:
         positive = positive * validate.nonnegative_weights(pos_weight, fn, "pos_weight", like=z,
@@ -124,7 +121,6 @@ def categorical_cross_entropy(prob, target, reduction="mean"):
     validate.nonempty(p, fn, "prob")
     validate.in_range(p, 0.0, 1.0, fn, "prob")
     validate.in_range(y, 0.0, 1.0, fn, "target")
-    validate.reduction(reduction, fn)
     loss = -(y * _log_clamped(p)).sum(axis=1)
     return reduce.apply(loss, reduction, fn)
 
@@ -158,12 +154,9 @@ def cross_entropy(logits, target, weight=None, label_smoothing=0.0, reduction="m
     0.693147
     """
     fn = "cross_entropy"
-    z = validate.as_tensor(logits, fn, "logits")
-    validate.ndim_exactly(z, 2, fn, "logits", "(N, C)")
-    validate.nonempty(z, fn, "logits")
+    z = validate.class_scores(logits, fn, "logits")
     n, classes = z.shape
     epsilon = validate.fraction(label_smoothing, fn, "label_smoothing")
-    validate.reduction(reduction, fn)
     if weight is not None:
         weight = validate.nonnegative_weights(weight, fn, "weight", like=z, shape=(classes,))
     log_p = z.log_softmax(axis=1)

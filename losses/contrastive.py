@@ -38,7 +38,6 @@ def contrastive(x1, x2, y, margin=1.0, reduction="mean"):
     validate.per_sample(y, x1.shape[0], fn, "y")
     validate.labels_in(y, (0, 1), fn, "y")
     m = validate.number(margin, fn, "margin", minimum=0.0)
-    validate.reduction(reduction, fn)
 
     squared = _distance.row_distances(x1, x2, squared=True)
     D = _distance.safe_sqrt(squared)

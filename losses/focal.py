@@ -44,7 +44,6 @@ def focal(logits, target, alpha=0.25, gamma=2.0, reduction="mean"):
     if alpha is not None:
         alpha = validate.fraction(alpha, fn, "alpha")
     gamma = validate.number(gamma, fn, "gamma", minimum=0.0)
-    validate.reduction(reduction, fn)
     y = y.detach()                                  # labels steer the formula; no gradient to them
     z_t = z * (2.0 * y - 1.0)                       # zₜ: z for y = 1, -z for y = 0
     minus_log_p_t = mg.softplus(-z_t)               # -log pₜ
@@ -78,9 +77,7 @@ def softmax_focal(logits, target, alpha=None, gamma=2.0, reduction="mean"):
     0.779791
     """
     fn = "softmax_focal"
-    z = validate.as_tensor(logits, fn, "logits")
-    validate.ndim_exactly(z, 2, fn, "logits", "(N, C)")
-    validate.nonempty(z, fn, "logits")
+    z = validate.class_scores(logits, fn, "logits")
     n, classes = z.shape
     if classes < 2:
         raise ValueError(f"{fn}: logits must have at least 2 classes (shape (N, C) with C >= 2), "
@@ -88,7 +85,6 @@ def softmax_focal(logits, target, alpha=None, gamma=2.0, reduction="mean"):
     gamma = validate.number(gamma, fn, "gamma", minimum=0.0)
     if alpha is not None:
         alpha = validate.nonnegative_weights(alpha, fn, "alpha", like=z, shape=(classes,))
-    validate.reduction(reduction, fn)
     y = validate.class_indices(target, classes, fn, n=n)
 
     log_normalizer = z.logsumexp(axis=1)                              # log Σ_j e^z_j

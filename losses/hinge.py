@@ -27,7 +27,6 @@ def hinge(scores, target, reduction="mean"):
     scores, y = validate.same_shape(scores, target, fn, names=("scores", "target"))
     validate.nonempty(scores, fn, "scores")
     validate.labels_in(y, (-1, 1), fn, "target")
-    validate.reduction(reduction, fn)
     return reduce.apply((1.0 - y * scores).relu(), reduction, fn)
 
 
@@ -50,7 +49,6 @@ def squared_hinge(scores, target, reduction="mean"):
     scores, y = validate.same_shape(scores, target, fn, names=("scores", "target"))
     validate.nonempty(scores, fn, "scores")
     validate.labels_in(y, (-1, 1), fn, "target")
-    validate.reduction(reduction, fn)
     return reduce.apply((1.0 - y * scores).relu() ** 2, reduction, fn)
 
 
@@ -72,12 +70,9 @@ def multiclass_hinge(scores, target, margin=1.0, reduction="mean"):
     2.9
     """
     fn = "multiclass_hinge"
-    scores = validate.as_tensor(scores, fn, "scores")
-    validate.ndim_exactly(scores, 2, fn, "scores", "(N, C)")
-    validate.nonempty(scores, fn, "scores")
+    scores = validate.class_scores(scores, fn, "scores")
     n, classes = scores.shape
     margin = validate.number(margin, fn, "margin", minimum=0.0)
-    validate.reduction(reduction, fn)
     y = validate.class_indices(target, classes, fn, n=n)
     true_score = scores[np.arange(n), y].reshape(n, 1)             # s_y, one per sample
     others = 1.0 - np.eye(classes, dtype=scores.dtype)[y]         # 0 at j = y, 1 elsewhere

@@ -24,7 +24,6 @@ def mse(pred, target, reduction="mean"):
     """
     pred, target = validate.same_shape(pred, target, fn="mse")
     validate.nonempty(pred, "mse", "pred")
-    validate.reduction(reduction, fn="mse")
     r = target - pred
     return reduce.apply(r ** 2, reduction, fn="mse")
 
@@ -44,7 +43,6 @@ def mae(pred, target, reduction="mean"):
     """
     pred, target = validate.same_shape(pred, target, fn="mae")
     validate.nonempty(pred, "mae", "pred")
-    validate.reduction(reduction, fn="mae")
     r = target - pred
     return reduce.apply(r.abs(), reduction, fn="mae")
 
@@ -66,7 +64,6 @@ def huber(pred, target, delta=1.0, reduction="mean"):
     pred, target = validate.same_shape(pred, target, fn="huber")
     validate.nonempty(pred, "huber", "pred")
     delta = validate.number(delta, fn="huber", name="delta", minimum=0.0, strict=True)
-    validate.reduction(reduction, fn="huber")
     r = (target - pred).abs()
     q = mg.minimum(r, delta)
     return reduce.apply(0.5 * q ** 2 + delta * (r - q), reduction, fn="huber")

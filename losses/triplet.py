@@ -45,7 +45,6 @@ def triplet(anchor, positive, negative, margin=1.0, squared=False, reduction="me
     validate.nonempty(anchor, fn, "anchor")
     margin = validate.number(margin, fn, "margin", minimum=0.0)
     validate.one_of(squared, (False, True), fn, "squared")
-    validate.reduction(reduction, fn)
 
     d_ap = _distance.row_distances(anchor, positive, squared=squared)
     d_an = _distance.row_distances(anchor, negative, squared=squared)
@@ -100,7 +99,6 @@ _MINERS = {"all": _mine_all, "hard": _mine_hard, "semi-hard": _mine_semi_hard}
 
 def _mean_over(values, count, reduction, fn):
     """Like `losses.reduce.apply`, but "mean" divides by `count` (a number, no gradient); 0 when count is 0."""
-    validate.reduction(reduction, fn)
     if reduction == "mean":
         return values.sum() / max(count, 1)
     return reduce.apply(values, reduction, fn)
@@ -167,7 +165,6 @@ def batch_triplet(embeddings, labels, margin=1.0, mining="all", reduction="mean"
     validate.per_sample(labels, embeddings.shape[0], fn, "labels")
     margin = validate.number(margin, fn, "margin", minimum=0.0)
     validate.one_of(mining, MINING, fn, "mining")
-    validate.reduction(reduction, fn)
 
     D = _distance.pairwise_distances(embeddings)
     positive, negative = _label_masks(labels)

@@ -63,6 +63,14 @@ def nonempty(x, fn, name):
     return x
 
 
+def class_scores(x, fn, name="logits"):
+    """x as a tensor of shape (N, C), one row of logits, scores or probabilities per sample, N >= 1."""
+    x = as_tensor(x, fn, name)
+    ndim_exactly(x, 2, fn, name, "(N, C)")
+    nonempty(x, fn, name)
+    return x
+
+
 def ndim_at_least(x, ndim, fn, name, what):
     """x.ndim >= ndim; `what` says the expected shape, e.g. "(N, D): one embedding per row"."""
     if x.ndim < ndim:

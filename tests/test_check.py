@@ -86,8 +86,14 @@ def ignores_reduction(pred, target, reduction="mean"):
 
 
 def test_ignored_reduction_is_named():
+    # registered, it is stopped at the first call with reduction="none": one line, naming the loss
     result = losses.check(ignores_reduction, kind="regression", verbose=False)
-    assert _failed(result) == {"reductions"}
+    assert _failed(result) == {"calls"} and [line.key for line in result.lines] == ["calls"]
+    detail = result["calls"].detail
+    assert "ignores_reduction:" in detail and "ignored" in detail
+    # used as it is (as the built-ins are), the reductions line catches it
+    result = losses.check(_unwrapped(ignores_reduction, "regression"), verbose=False)
+    assert _failed(result) == {"reductions", "shapes", "empty"}
     assert "ignored" in result["reductions"].detail
 
 
@@ -164,11 +170,12 @@ def test_silent_broadcast_is_caught():
 
 
 def test_report_is_printed_and_readable(capsys):
-    result = losses.check(ignores_reduction, kind="regression")
+    result = losses.check(shifted_square, kind="regression")
     printed = capsys.readouterr().out
     assert printed.strip() == result.report().strip()
-    assert "[FAIL] reductions" in printed
-    assert printed.strip().splitlines()[-1] == "8 passed, 0 warned, 1 failed"   # 11 lines: a skip (no closed form) and a note
+    assert "[FAIL] zero at a perfect fit" in printed
+    # 12 lines: two skips (no closed form, no parameter) and a note
+    assert printed.strip().splitlines()[-1] == "8 passed, 0 warned, 1 failed"
 
 
 # ---- every built-in loss passes, and the lines say what the mathematics says ----------
@@ -179,7 +186,7 @@ def test_builtin_loss_passes(name):
     assert result.passed, result.report()
     assert [line.key for line in result.lines] == [
         "gradient", "closed_form", "kinks", "extremes", "non_negative", "perfect_fit", "shapes", "empty",
-        "reductions", "float32", "robust"]
+        "reductions", "float32", "robust", "ranges"]
     assert "well" not in result.report()             # no line that can only warn
     expected = "skip" if losses.get(name).gradient is None else "pass"
     assert result["closed_form"].status == expected
@@ -300,4 +307,118 @@ def test_cli_check_from_any_folder_with_a_relative_import(tmp_path):
     # from the folder above, the path is work/my_loss.py; through the workbench's own entry point
     bad = run_from(tmp_path, "check", "careless", "--import", "work/my_loss.py", module="losses.workbench")
     assert bad.returncode == 1, bad.stdout + bad.stderr
-    assert "[FAIL] reductions" in bad.stdout
+    assert "[FAIL] returns a loss tensor" in bad.stdout and "is the reduction argument ignored?" in bad.stdout
+
+
+# ---- issue 16: the slips a new user made writing a pinball and a Cauchy loss -------------
+
+def pinball(pred, target, tau=0.5):
+    """Pinball (quantile) loss: τ·r above, (τ − 1)·r below, r = y − ŷ."""
+    r = target - pred
+    return mg.maximum(tau * r, (tau - 1) * r)
+
+
+def cauchy(pred, target, c=1.0):
+    """Cauchy loss log(1 + (r/c)²): its gradient 2r/(c² + r²) falls back to 0 for outliers."""
+    r = (pred - target) / c
+    return (1.0 + r * r).log()
+
+
+def _check(fn, **options):
+    return losses.check(make_info(fn, **{"kind": "regression", **options}), verbose=False)
+
+
+def test_the_pinball_and_cauchy_examples_pass():
+    result = _check(pinball, ranges={"tau": (0.0, 1.0)})
+    assert result.passed, result.report()
+    # |d/dŷ| is τ above the target and 1 − τ below: bounded on both sides
+    assert result["robust"].detail.startswith("yes") and "both sides" in result["robust"].detail
+    assert result["ranges"].status == "pass" and "tau = 0, tau = 1" in result["ranges"].detail
+    result = _check(cauchy, gradient=lambda r, c=1.0: 2 * r / (c ** 2 + r ** 2))
+    assert result.passed and result["closed_form"].status == "pass", result.report()
+    # 2r/(1 + r²) at r = 10: 20/101 = 0.198, then smaller: bounded (redescending)
+    assert result["robust"].detail.startswith("yes") and "0.198" in result["robust"].detail
+
+
+def test_robustness_is_measured_on_both_signs():
+    def mae_above_mse_below(pred, target):
+        r = pred - target
+        return mg.where(r.data > 0, r.abs(), r * r)
+    line = _check(mae_above_mse_below)["robust"]
+    # before: only r > 0 was tried, where the slope is 1, and the verdict was "yes"
+    assert line.detail.startswith("no") and "for r < 0, below the target" in line.detail
+    assert "r < 0: 2, 20, 200, 2e+03" in line.detail            # |d(r²)/dr| = 2|r|
+    assert "r > 0: 1, 1, 1, 1" in line.detail
+
+
+def test_a_worse_fit_scoring_lower_fails_the_perfect_fit_line():
+    def wrong_sign_pinball(pred, target, tau=0.5):
+        r = target - pred
+        return mg.maximum(tau * r, (1 - tau) * r)                # (1 − τ) for (τ − 1): negative below
+    result = _check(wrong_sign_pinball)
+    line = result["perfect_fit"]
+    # before: "[pass] 0 at a perfect fit ... worse fits give -0.5"; the fit 1 above the target
+    # gives r = −1 everywhere: max(−0.5, −0.5) = −0.5
+    assert line.status == "FAIL" and "a worse fit scores -0.5, lower than the perfect fit (0)" in line.detail
+    assert "non_negative" in _failed(result)
+
+
+def test_the_declared_range_is_swept():
+    # τ up to 1.5 lets the loss go below 0 on one side: (τ − 1)·r with τ − 1 = 0.5 and r < 0
+    result = _check(pinball, name="pinball_too_wide", ranges={"tau": (0.0, 1.5)})
+    assert _failed(result) == {"ranges"}
+    assert result["ranges"].detail.startswith("at tau = 1.5, an end of its range: the loss reaches")
+    assert "below 0" in result["ranges"].detail
+    assert _check(pinball)["ranges"].status == "skip"           # nothing declared: nothing swept
+    assert "ranges=" in _check(pinball)["ranges"].detail
+
+
+def test_the_broadcasting_slip_stops_check_at_the_first_call():
+    def broadcast_square(pred, target):
+        return (pred.reshape(-1, 1) - target) ** 2
+    result = _check(broadcast_square)
+    # before: "[pass] reductions "none" keeps (6, 6)", and numpy's "operands could not be broadcast"
+    assert [line.key for line in result.lines] == ["calls"] and not result.passed
+    assert "broadcast_square: the formula returned shape (6, 6) for pred of shape (6,); expected (6,)" \
+        in result["calls"].detail
+    # a loss used as it is (not wrapped by register) is caught on the reductions line
+    def broadcasting_builtin(pred, target, reduction="mean"):
+        return losses.reduce.apply((mg.wrap(pred).reshape(-1, 1) - mg.wrap(target)) ** 2, reduction, "b")
+    line = losses.check(_unwrapped(broadcasting_builtin, "regression"), verbose=False)["reductions"]
+    assert line.status == "FAIL" and 'reduction="none" gave shape (6, 6)' in line.detail and "(N, N)" in line.detail
+
+
+def test_the_triplet_formula_summed_over_the_samples_fails():
+    def summed_over_samples(anchor, positive, negative, margin=1.0):
+        d_ap = ((anchor - positive) ** 2).sum(axis=0)
+        d_an = ((anchor - negative) ** 2).sum(axis=0)
+        return mg.relu(d_ap - d_an + margin)
+    # before: it passed every line
+    result = losses.check(make_info(summed_over_samples, kind="triplets"), verbose=False)
+    assert _failed(result) == {"calls"} and "expected (6,)" in result["calls"].detail
+
+
+@pytest.mark.parametrize("gradient, error, match", [
+    (lambda r: mg.Tensor(2 * r), "TypeError", "returned a minigrad Tensor"),
+    (lambda r: (2 * r)[:3], "ValueError", r"returned shape (3,) for x of shape"),
+])
+def test_a_closed_form_of_the_wrong_type_or_shape_fails_its_line_naming_the_loss(gradient, error, match):
+    def square(pred, target):
+        return (pred - target) ** 2
+    result = _check(square, gradient=gradient)
+    assert _failed(result) == {"closed_form"}
+    detail = result["closed_form"].detail
+    assert detail.startswith(f"raised {error}: square: the closed-form gradient") and match in detail
+
+
+def test_a_bool_formula_and_a_single_tensor_penalty_fail_with_their_hints():
+    def above(pred, target):
+        return pred > target
+    result = _check(above)
+    assert _failed(result) == {"calls"} and "mg.where" in result["calls"].detail
+
+    def single_l2(params, lam=0.1):
+        return lam * (params ** 2).sum()
+    result = losses.check(make_info(single_l2, kind="penalty"), verbose=False)
+    assert _failed(result) == {"calls"} and "single_l2:" in result["calls"].detail
+    assert "list of tensors" in result["calls"].detail

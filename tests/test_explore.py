@@ -168,6 +168,101 @@ def test_contrastive_sliders_move_both_curves():
     np.testing.assert_allclose(dissimilar.get_ydata(), np.maximum(0, 2.0 - d) ** 2, atol=1e-12)
 
 
+# ---- issue 16: sliders a student can read, and a word when training has not converged ---------
+
+def pinball(pred, target, tau=0.5):
+    r = target - pred
+    return mg.maximum(tau * r, (tau - 1) * r)
+
+
+def cauchy(pred, target, c=1.0):
+    r = (pred - target) / c
+    return (1.0 + r * r).log()
+
+
+@pytest.fixture
+def pinball_and_cauchy():
+    losses.register(pinball, kind="regression", ranges={"tau": (0.0, 1.0)})
+    losses.register(cauchy, kind="regression", gradient=lambda r, c=1.0: 2 * r / (c ** 2 + r ** 2))
+    yield
+    losses.unregister("pinball")
+    losses.unregister("cauchy")
+
+
+def test_sliders_span_the_declared_range_in_round_steps(pinball_and_cauchy):
+    tau = explorer.interactive("pinball").sliders["tau"]
+    # before: 0 to 3·0.5 = 1.5, where pinball goes negative; the declared range is [0, 1]
+    assert (tau.valmin, tau.valmax, tau.valstep) == (0.0, 1.0, 0.01)
+    c = explorer.interactive("cauchy").sliders["c"]
+    assert (c.valmin, c.valmax, c.valstep) == (0.03, 3.0, 0.01)       # no range: 0 to 3·1, 0 refused: 1% in
+
+
+def test_slider_titles_are_rounded(pinball_and_cauchy):
+    shown = explorer.interactive("cauchy")
+    shown.sliders["c"].set_val(1.99477)
+    # before: the title read cauchy(c=1.99477)
+    assert shown.fig._suptitle.get_text() == "cauchy(c=1.99)"
+    assert shown.params["c"] == pytest.approx(1.99477)
+
+
+def test_slider_axes_stay_fixed_and_reset_puts_everything_back(pinball_and_cauchy):
+    shown = explorer.interactive("cauchy")
+    panels = shown.fig.axes[:3]
+    limits = [ax.get_ylim() for ax in panels]
+    shown.sliders["c"].set_val(0.2)
+    assert [ax.get_ylim() for ax in panels] == limits                 # before: rescaled on every move
+    # the limits hold every curve the slider can draw (here its ends): c = 0.03 makes the
+    # gradient 2r/(c² + r²) as large as 1/c at r = c; most of it is inside the 2-98% window
+    gradient = shown.lines["gradient"][0].get_ydata()
+    low, high = limits[1]
+    assert np.mean((gradient >= low) & (gradient <= high)) > 0.9
+    panels[0].set_ylim(-100, 100)                                     # a student zooms out
+    shown.reset.eventson and shown.reset._observers.process("clicked", None)
+    assert shown.params["c"] == 1.0 and shown.sliders["c"].val == 1.0
+    assert [ax.get_ylim() for ax in panels] == limits
+    assert shown.fig._suptitle.get_text() == "cauchy(c=1)"
+
+
+@pytest.mark.parametrize("name", ["huber", "focal", "contrastive", "elastic_net", "cross_entropy"])
+def test_the_slider_figure_fits_a_notebook_column(name):
+    width, height = explorer.interactive(name).fig.get_size_inches()
+    assert width <= 10 and height <= 5.5                                # before: 13 inches, 1300 px at 100 dpi
+
+
+def test_convergence_note_reads_the_end_of_a_run():
+    steps = np.arange(300)
+    assert explorer.convergence_note("a", "error", 1 + np.exp(-steps / 10)) is None                # settled
+    rising = explorer.convergence_note("a", "error", 1 + 0.01 * steps)                               # 3.69 to 3.99
+    assert rising.startswith("a has not converged: error still rising at step 300 (3.69 to 3.99 over the last 30")
+    swinging = explorer.convergence_note("a", "accuracy", 1 + 0.1 * (-1.0) ** steps)
+    assert "still swinging at step 300 (between 0.9 and 1.1" in swinging
+    assert explorer.convergence_note("a", "error", np.ones(4)) is None                               # too short to say
+
+
+def test_explore_says_when_training_has_not_converged(pinball_and_cauchy, capsys):
+    # the issue's example: pinball τ = 0.9 ends behind MSE with its error still rising at step 300
+    shown = losses.explore("pinball", tau=0.9)
+    assert len(shown.not_converged) == 1
+    note = shown.not_converged[0]
+    assert note.startswith("pinball(tau=0.9) has not converged: error of (slope, intercept) still rising at step 300")
+    assert note in capsys.readouterr().out
+    assert "has not converged at step 300" in shown.figures["convergence"].axes[1].get_title()
+    # a run that has settled says nothing: Huber's line after 300 steps
+    assert losses.explore("huber").not_converged == []
+
+
+def test_explore_stops_at_the_broadcasting_slip():
+    @losses.register(kind="regression")
+    def broadcast_square(pred, target):
+        return (pred.reshape(-1, 1) - target) ** 2
+    try:
+        # before: it trained on the (N, N) matrix without a word
+        with pytest.raises(ValueError, match=r"broadcast_square: the formula returned shape \(\d+, \d+\)"):
+            losses.explore("broadcast_square", quick=True)
+    finally:
+        losses.unregister("broadcast_square")
+
+
 # ---- the command line ------------------------------------------------------------------
 
 def test_parse_param():

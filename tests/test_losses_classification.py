@@ -95,6 +95,28 @@ def test_bce_with_logits_at_extreme_logits():
     np.testing.assert_array_equal(values, [0.0, 1e4, 1e4, 0.0])
 
 
+@pytest.mark.parametrize("y", [1e-9, 3e-8, 1 - 2 ** -20])
+def test_bce_with_logits_soft_labels_near_0_and_1_are_not_hard(y):
+    # a float32 soft label is hard only when it is exactly 0 or 1: 1 - 2·1e-9 rounds to 1 in
+    # float32, so a test on the rounded 1 - 2y took y = 1e-9 for 0. At z = -40:
+    # dL/dz = σ(z) - y = 4.25e-18 - y ≈ -y, within float32 precision
+    z = mg.Tensor(np.array([-40.0], dtype=np.float32), requires_grad=True)
+    target = np.array([y], dtype=np.float32)
+    bce_logits(z, target, reduction="sum").backward()
+    assert z.grad.dtype == np.float32
+    expected = sigmoid(-40.0) - float(target[0])
+    assert z.grad[0] == pytest.approx(expected, rel=1e-6)
+    # and the value: y·softplus(40) + (1 - y)·softplus(-40) = 40y + (1 - y)·4.25e-18
+    value = bce_logits(z.detach(), target, reduction="sum").item()
+    assert value == pytest.approx(40 * float(target[0]) + (1 - float(target[0])) * math.log1p(math.exp(-40)),
+                                  rel=1e-6)
+
+
+def test_bce_with_logits_hard_labels_stay_exact():
+    # exact 0/1 labels take the one-softplus path: at z = 40, y = 1 the loss is e^-40 to full precision
+    assert bce_logits([40.0], [1.0]).item() == pytest.approx(math.exp(-40), rel=1e-12)
+
+
 def test_categorical_by_hand():
     # one-hot on class 2 with p = 0.2: -log 0.2;  soft [½, ½] on p = [¼, ¾]: -(½ log ¼ + ½ log ¾)
     prob = [[0.5, 0.3, 0.2], [0.25, 0.75, 0.0]]

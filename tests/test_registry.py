@@ -310,3 +310,207 @@ def test_register_validates_by_kind():
     finally:
         for name in ("exponential", "true_class_logit", "squared_distance", "squares_penalty"):
             losses.unregister(name)
+
+
+# ---- issue 16: the slips a new user made, each stopped with a message naming the loss ------
+
+def pinball(pred, target, tau=0.5):
+    """Pinball (quantile) loss: τ·r above, (τ − 1)·r below, r = y − ŷ."""
+    r = target - pred
+    return mg.maximum(tau * r, (tau - 1) * r)
+
+
+def broadcast_pinball(pred, target, tau=0.5):
+    """The slip: pred made a column, so r is (N, N)."""
+    r = target - pred.reshape(-1, 1)
+    return mg.maximum(tau * r, (tau - 1) * r)
+
+
+@pytest.fixture
+def registered():
+    """register(fn, **options) for the length of a test; unregistered afterwards."""
+    names = []
+
+    def add(fn, **options):
+        loss = losses.register(fn, **options)
+        names.append(options.get("name") or fn.__name__)
+        return loss
+    yield add
+    for name in names:
+        losses.unregister(name)
+
+
+def test_pinball_by_hand(registered):
+    loss = registered(pinball, kind="regression", ranges={"tau": (0.0, 1.0)})
+    # τ = 0.9: r = y − ŷ = 2 gives 0.9·2 = 1.8;  r = −1 gives (0.9 − 1)·(−1) = 0.1
+    values = loss([0.0, 1.0], [2.0, 0.0], tau=0.9, reduction="none").data
+    np.testing.assert_allclose(values, [1.8, 0.1])
+    assert inspect.signature(loss).parameters["tau"].default == 0.5
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_broadcasting_slip_raises_naming_both_shapes(registered, reduction):
+    loss = registered(broadcast_pinball, kind="regression")
+    # before: "none" gave (6, 6) and "mean" averaged 36 numbers, 0.6 at a perfect fit instead of 0
+    target = np.arange(6.0)
+    with pytest.raises(ValueError, match=r"broadcast_pinball: the formula returned shape \(6, 6\) for pred of "
+                                         r"shape \(6,\); expected \(6,\), one value per element.*\(N, N\)"):
+        loss(target.copy(), target, reduction=reduction)
+
+
+def test_triplet_summed_over_the_samples_raises(registered):
+    def summed_over_samples(anchor, positive, negative, margin=1.0):
+        d_ap = ((anchor - positive) ** 2).sum(axis=0)          # the slip: axis 0 is the samples
+        d_an = ((anchor - negative) ** 2).sum(axis=0)
+        return mg.relu(d_ap - d_an + margin)
+    loss = registered(summed_over_samples, kind="triplets")
+    a, p, n = (np.random.default_rng(i).standard_normal((5, 3)) for i in range(3))
+    with pytest.raises(ValueError, match=r"summed_over_samples: the formula returned shape \(3,\) for anchor of "
+                                         r"shape \(5, 3\); expected \(5,\).*over the samples \(axis=0\)"):
+        loss(a, p, n)
+
+
+def test_per_sample_loss_that_keeps_the_features_raises(registered):
+    def not_summed(x1, x2, y):
+        return (x1 - x2) ** 2                                  # (N, D): the features never summed
+    loss = registered(not_summed, kind="pairs")
+    with pytest.raises(ValueError, match=r"not_summed: .*shape \(4, 2\).*expected \(4,\).*sum over axis 1"):
+        loss(np.zeros((4, 2)), np.ones((4, 2)), np.zeros(4))
+
+    def kept_dims(x1, x2, y):
+        return ((x1 - x2) ** 2).sum(axis=1, keepdims=True)     # (N, 1)
+    loss = registered(kept_dims, kind="pairs")
+    with pytest.raises(ValueError, match=r"kept_dims: .*shape \(4, 1\).*expected \(4,\).*reshape\(-1\)"):
+        loss(np.zeros((4, 2)), np.ones((4, 2)), np.zeros(4))
+
+
+def test_a_formula_returning_bool_is_told_to_use_where(registered):
+    def above(pred, target):
+        return pred > target
+    loss = registered(above, kind="regression")
+    with pytest.raises(TypeError, match=r"above: the formula returned a tensor of bool.*mg\.where"):
+        loss([1.0, 0.0], [0.0, 0.0])
+
+
+def test_a_penalty_written_for_a_single_tensor_gets_the_list_hint(registered):
+    def single_l2(params, lam=0.1):
+        return lam * (params ** 2).sum()                       # params is a list of tensors
+    loss = registered(single_l2, kind="penalty")
+    with pytest.raises(TypeError, match=r"single_l2: the formula raised TypeError: .*list of tensors"):
+        loss([mg.Tensor([1.0, 2.0])])
+    with pytest.raises(TypeError, match="single_l2:"):
+        loss(mg.Tensor([1.0, 2.0]))                            # a single tensor arrives as a list of one too
+
+    def penalty_of_the_wrong_shape(params, lam=0.1):
+        return lam * sum(w ** 2 for w in params)               # (2,): never summed
+    loss = registered(penalty_of_the_wrong_shape, kind="penalty")
+    with pytest.raises(ValueError, match=r"penalty_of_the_wrong_shape: the formula returned shape \(2,\) as a "
+                                         r"penalty; expected a single number"):
+        loss([mg.Tensor([1.0, 2.0])])
+
+
+def test_every_error_inside_a_formula_names_the_loss(registered):
+    def indexes_too_far(pred, target):
+        return (pred - target)[np.arange(pred.shape[0]) + 1]    # IndexError from numpy
+    loss = registered(indexes_too_far, kind="regression")
+    with pytest.raises(IndexError, match="indexes_too_far: the formula raised IndexError"):
+        loss([1.0, 2.0], [0.0, 0.0])
+
+
+def test_misspelt_parameter_names_the_loss_and_the_parameter(registered):
+    loss = registered(pinball, kind="regression")
+    with pytest.raises(TypeError, match=r"pinball: got an unexpected keyword argument 'taux' \(did you mean tau\?\); "
+                                        r"call it as pinball\(pred, target, tau=0.5\)"):
+        loss([1.0], [0.0], taux=0.3)
+    with pytest.raises(ValueError, match=r"pinball: unknown parameter taux \(did you mean tau\?\)"):
+        losses.get("pinball").with_params(taux=0.3)
+    with pytest.raises(TypeError, match="pinball: missing a required argument: 'target'"):
+        loss([1.0])
+
+
+def test_defaults_given_to_register_apply_to_calls(registered):
+    def capped_square(pred, target, delta):
+        return mg.minimum((pred - target).abs(), delta) ** 2
+    loss = registered(capped_square, kind="regression", defaults={"delta": 2.0})
+    # before: check and explore used 2.0, a call without delta raised "missing a required argument"
+    # |r| = 3 capped at δ = 2: 4;  with delta=1: 1
+    assert loss([3.0], [0.0]).item() == 4.0
+    assert loss([3.0], [0.0], delta=1.0).item() == 1.0
+    assert inspect.signature(loss).parameters["delta"].default == 2.0
+    assert losses.get("capped_square").params == {"delta": 2.0}
+
+    def squares_with_default(pred, target, scale=1.0):
+        return scale * (pred - target) ** 2
+    loss = registered(squares_with_default, kind="regression", defaults={"scale": 3.0})
+    assert loss([1.0], [0.0]).item() == 3.0                    # the declared default replaces the signature's
+
+
+def test_declared_ranges_apply_to_calls_and_to_the_tools(registered):
+    loss = registered(pinball, kind="regression", ranges={"tau": (0.0, 1.0)})
+    assert losses.get("pinball").ranges == {"tau": (0.0, 1.0)}
+    with pytest.raises(ValueError, match=r"pinball: tau must lie in \[0, 1\] .*got 1.5"):
+        loss([1.0], [0.0], tau=1.5)
+    with pytest.raises(ValueError, match=r"pinball: tau must lie in \[0, 1\]"):
+        losses.check("pinball", tau=-0.1, verbose=False)
+    assert loss([1.0], [0.0], tau=1.0).item() == 0.0          # the ends are inside: r = −1, max(−1, 0) = 0
+    assert loss([1.0], [0.0], tau=np.float32(0.0)).item() == 1.0   # numpy numbers too: r = −1, max(0, 1) = 1
+    with pytest.raises(ValueError, match=r"pinball: tau must lie in \[0, 1\] .*got '0.3'"):
+        loss([1.0], [0.0], tau="0.3")
+    assert losses.get("pinball").span("tau") == (0.0, 1.0)
+    # an open end: max(1, 3·default) above, 0 below
+    registered(pinball, name="pinball_open", kind="regression", ranges={"tau": (0.0, None)})
+    assert losses.get("pinball_open").span("tau") == (0.0, 1.5)
+    assert losses.get("huber").span("delta") == (0.0, 3.0)     # no declared range: the same rule
+
+
+@pytest.mark.parametrize("ranges, match", [
+    ({"taux": (0, 1)}, r"register: pinball has no parameter 'taux' .*did you mean tau"),
+    ({"tau": (1, 0)}, "low <= high"),
+    ({"tau": 0.5}, r"must be a pair \(low, high\)"),
+    ({"tau": (0, float("nan"))}, "finite numbers"),
+    ({"tau": (0.6, 1.0)}, r"register: pinball's default tau=0.5 lies outside its range \[0.6, 1\]"),
+])
+def test_bad_ranges_raise_at_registration(ranges, match):
+    with pytest.raises(ValueError, match=match):
+        losses.register(pinball, kind="regression", ranges=ranges)
+    assert "pinball" not in losses.catalogue()
+
+
+def test_closed_form_of_the_wrong_type_or_shape_names_the_loss(registered):
+    def square(pred, target):
+        return (pred - target) ** 2
+    x = np.linspace(-1.0, 1.0, 5)
+    registered(square, name="tensor_gradient", kind="regression", gradient=lambda r: mg.Tensor(2 * r))
+    with pytest.raises(TypeError, match=r"tensor_gradient: the closed-form gradient .* returned a minigrad Tensor"):
+        losses.get("tensor_gradient").closed_form()(x)
+    registered(square, name="short_gradient", kind="regression", gradient=lambda r: 2 * r[:3])
+    with pytest.raises(ValueError, match=r"short_gradient: the closed-form gradient .* returned shape \(3,\) for x "
+                                         r"of shape \(5,\); expected \(5,\)"):
+        losses.get("short_gradient").closed_form()(x)
+    registered(square, name="broken_gradient", kind="regression", gradient=lambda r: r.no_such_method())
+    with pytest.raises(AttributeError, match="broken_gradient: the closed-form gradient"):
+        losses.get("broken_gradient").closed_form()(x)
+    registered(square, name="scalar_gradient", kind="regression", gradient=lambda r: 2.0)
+    np.testing.assert_array_equal(losses.get("scalar_gradient").closed_form()(x), np.full(5, 2.0))   # a constant is fine
+
+
+@pytest.mark.parametrize("options, match", [
+    (dict(kind="ranking"), "register: pinball's kind must be one of"),
+    (dict(kind="regression", input="logit"), "register: pinball: for kind 'regression', input must be one of"),
+    (dict(kind="binary", target="yes/no"), "register: pinball: for kind 'binary', target must be one of"),
+    (dict(kind="regression", gradient=2.0), "register: pinball's gradient must be a function"),
+    (dict(kind="regression", defaults={"delta": 1.0}), "register: defaults for unknown parameters delta of pinball"),
+    (dict(kind="pairs"), r"register: a pairs loss takes 3 data arguments .* but pinball\(pred, target, tau=0.5\)"),
+])
+def test_every_registration_error_names_the_loss(options, match):
+    with pytest.raises(ValueError, match=match):
+        losses.register(pinball, **options)
+
+
+def test_the_workbench_takes_sigmoid_from_the_engine():
+    # issue 15: sigmoid was written twice (minigrad/ops.py and the registry's closed forms)
+    for module in ("registry", "properties", "explorer", "kinds"):
+        source = inspect.getsource(importlib.import_module(f"losses.workbench.{module}"))
+        assert "/ (1 + e" not in source and "1 / (1 + np.exp" not in source, module
+    z = np.array([-800.0, -3.0, 0.0, 3.0, 800.0])
+    np.testing.assert_array_equal(registry._sigmoid(z), mg.sigmoid(mg.Tensor(z)).data)

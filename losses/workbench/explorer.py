@@ -12,8 +12,10 @@
   reference loss, measured by one number both can be compared on.
 
 `explore` returns the figures (a notebook shows them under the cell), writes them to files
-only when given `out=`, and warns when backward disagrees with finite differences, or the
-closed form with backward. `interactive` draws the curves with a slider per numeric parameter.
+only when given `out=`, warns when backward disagrees with finite differences, or the
+closed form with backward, and says when a training run has not converged (its metric
+still moving over the last tenth of the steps). `interactive` draws the curves with a
+slider per numeric parameter, over the range the loss declares, on fixed axes.
 """
 import re
 from dataclasses import dataclass, field
@@ -32,9 +34,9 @@ from .registry import get
 STEPS, QUICK_STEPS = 300, 40
 
 
-def _label(info, params):
+def _label(info, params, digits=6):
     shown = {k: v for k, v in params.items() if v is not None}
-    inner = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in shown.items())
+    inner = ", ".join(f"{k}={v:.{digits}g}" if isinstance(v, float) else f"{k}={v}" for k, v in shown.items())
     return f"{info.name}({inner})" if inner else info.name
 
 
@@ -277,6 +279,30 @@ def _draw_result(ax, info, label, state):
     ax.set_title(f"after training with {label}", fontsize=10)
 
 
+def convergence_note(label, metric, values):
+    """None when the last tenth of a run is settled, else a sentence saying it has not converged.
+
+    Settled: over the last max(5, steps/10) steps the metric moved by less than 1% of its
+    size and swung by less than 5%.
+    """
+    values = np.asarray(values, dtype=float)
+    k = max(5, len(values) // 10)
+    if len(values) <= k:
+        return None
+    tail = values[-k - 1:]
+    scale = max(np.abs(tail).max(), 1e-12)
+    trend, swing = (tail[-1] - tail[0]) / scale, np.ptp(tail) / scale
+    step = len(values)
+    if abs(trend) > 0.01 and abs(trend) >= swing / 2:
+        how = (f"still {'rising' if trend > 0 else 'falling'} at step {step} "
+               f"({tail[0]:.3g} to {tail[-1]:.3g} over the last {k} steps)")
+    elif swing > 0.05:
+        how = f"still swinging at step {step} (between {tail.min():.3g} and {tail.max():.3g} over the last {k} steps)"
+    else:
+        return None
+    return f"{label} has not converged: {metric} {how}; the number it ends on is not where it settles (try steps={2 * step})"
+
+
 def convergence_figure(info, params, quick=False, steps=None):
     """Train on the kind's toy problem, beside the reference loss; returns (figure, [(label, history), ...])."""
     steps = steps or (QUICK_STEPS if quick else STEPS)
@@ -303,6 +329,8 @@ def convergence_figure(info, params, quick=False, steps=None):
         theirs = runs[1][1][-1]
         ahead = (ours > theirs) == k.higher_is_better
         verdict = f"{info.name} ends {'ahead of' if ahead else 'behind'} the reference ({ours:.3g} vs {theirs:.3g})"
+    if convergence_note(label, k.metric, runs[0][1]):
+        verdict += f"\n{info.name} has not converged at step {steps}"
     right.set_title(verdict, fontsize=10)
     fig.suptitle(f"{info.name} on {k.problem}")
     fig.tight_layout()
@@ -313,13 +341,15 @@ def convergence_figure(info, params, quick=False, steps=None):
 
 @dataclass
 class Exploration:
-    """What `explore` made: the figures by name, the final numbers, warnings, and files written."""
+    """What `explore` made: the figures by name, the final numbers, warnings, files written, and
+    a sentence for each training run that has not converged (`not_converged`)."""
     name: str
     params: dict
     figures: dict = field(default_factory=dict)
     numbers: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
     paths: list = field(default_factory=list)
+    not_converged: list = field(default_factory=list)
 
     def __repr__(self):
         numbers = ", ".join(f"{k}: {v:.3g}" for k, v in self.numbers.items())
@@ -351,6 +381,9 @@ def explore(loss, *, steps=None, quick=False, out=None, verbose=True, **params):
     result.figures["convergence"], runs = convergence_figure(info, params, quick, steps)
     for name, values in runs:
         result.numbers[name] = float(values[-1])
+        note = convergence_note(name, k.metric, values)
+        if note:
+            result.not_converged.append(note)
     if out is not None:
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
@@ -363,6 +396,8 @@ def explore(loss, *, steps=None, quick=False, out=None, verbose=True, **params):
             print(f"  {line}")
         for name, values in runs:
             print(f"  {name}: {k.metric} {values[-1]:.3g} after {len(values)} steps")
+        for note in result.not_converged:
+            print(f"  {note}")
         for path in result.paths:
             print(f"  wrote {path}")
     return result
@@ -370,13 +405,18 @@ def explore(loss, *, steps=None, quick=False, out=None, verbose=True, **params):
 
 # ---- interactive: the curves with a slider per numeric parameter --------------------------
 
+SLIDER_FIGURE_WIDTH = 9.5     # inches: at 100 dpi it fits a notebook column, JupyterLab's sidebar open
+
+
 @dataclass
 class Sliders:
-    """The interactive figure: `fig`, `sliders` {parameter: matplotlib Slider}, `lines` {panel: [Line2D]}."""
+    """The interactive figure: `fig`, `sliders` {parameter: matplotlib Slider}, `lines` {panel: [Line2D]},
+    the `reset` button (sliders back to their start, axes back to their limits) and the current `params`."""
     fig: object
     sliders: dict
     lines: dict
     params: dict
+    reset: object = None
 
     def __repr__(self):
         return f"<Sliders for {', '.join(self.sliders) or 'no parameter'}; parameters now {self.params}>"
@@ -392,25 +432,56 @@ def _accepts(info, params):
 
 
 def slider_range(info, name, value):
-    """(low, high) for a parameter's slider: 0 to max(1, 3·default), moved inside the loss's accepted range."""
-    high = max(1.0, 3.0 * abs(value))
-    low = 0.0 if value >= 0 else -high
+    """(low, high) for a parameter's slider: its declared range, an open end at max(1, 3·default)
+    (`LossInfo.span`), moved inside where the loss accepts the value and gives finite numbers."""
+    low, high = info.span(name)
     if not _accepts(info, info.with_params(**{name: high})):
-        high = max(1.0, abs(value))
+        high = max(low + (high - low) / 100, min(high, max(1.0, abs(value))))
     if not _accepts(info, info.with_params(**{name: low})):
-        low = high / 100
+        low = low + (high - low) / 100
     return low, high
+
+
+def _step(low, high):
+    """A round slider step, about a hundredth of the range: values like 1.99, never 1.99477."""
+    return float(10.0 ** np.floor(np.log10((high - low) / 100))) if high > low else None
+
+
+def _fixed_limits(info, params, ranges, x):
+    """y limits per panel that hold every curve the sliders can draw: the curves at each slider's
+    ends and at the start, the top and bottom 2% of the points left out (1/p near p = 0)."""
+    settings = [params] + [{**params, name: end} for name, span in ranges.items() for end in span]
+    panels = [[], [], []]
+    for setting in settings:
+        k = kinds.kind(info, setting)
+        for case in k.cases:
+            for panel, values in zip(panels, derivatives(k, x, case)):
+                panel.append(values)
+            closed = info.closed_form(case, setting)
+            if closed is not None:
+                panels[1].append(closed(x))
+    limits = []
+    for panel in panels:
+        data = np.concatenate(panel)
+        data = data[np.isfinite(data)]
+        lo, hi = np.percentile(data, [2, 98]) if data.size else (0.0, 1.0)
+        pad = 0.1 * (hi - lo) if hi - lo > 1e-9 else max(0.5, 0.1 * abs(hi))
+        limits.append((min(lo, 0) - pad, hi + pad))
+    return limits
 
 
 def interactive(loss, **params):
     """Loss, gradient and curvature of `loss` with a slider per numeric parameter (γ, δ, margin, λ ...).
 
-    Moving a slider redraws the three panels (and the dashed closed-form gradient). In a
-    notebook run `%matplotlib widget` first (ipympl); from the command line,
-    `explore NAME --interactive` opens a window. Keep the returned Sliders: matplotlib
-    needs a reference to its sliders for them to respond.
+    Each slider spans the parameter's declared range (`register(..., ranges=...)`), in round
+    steps; moving it redraws the three panels (and the dashed closed-form gradient) on axes
+    that stay fixed, so that curves can be compared as they move; `reset` puts the sliders and
+    the axes back. The figure is 9.5 inches wide, a notebook column. In a notebook run
+    `%matplotlib widget` first (ipympl); from the command line, `explore NAME --interactive`
+    opens a window. Keep the returned Sliders: matplotlib needs a reference to its sliders
+    for them to respond.
     """
-    from matplotlib.widgets import Slider
+    from matplotlib.widgets import Button, Slider
 
     info = get(loss)
     params = info.with_params(**params)
@@ -418,8 +489,9 @@ def interactive(loss, **params):
     ranges = {name: slider_range(info, name, value) for name, value in numeric.items()}
     k = kinds.kind(info, {**params, **{n: hi for n, (lo, hi) in ranges.items()}})
     x = _grid(k)                           # wide enough for every slider position
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4.2 + 0.35 * len(numeric)))
-    fig.subplots_adjust(bottom=0.18 + 0.07 * len(numeric), wspace=0.3)
+    limits = _fixed_limits(info, params, ranges, x)
+    fig, axes = plt.subplots(1, 3, figsize=(SLIDER_FIGURE_WIDTH, 3.4 + 0.4 * len(numeric)))
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.84, bottom=0.2 + 0.08 * len(numeric), wspace=0.35)
     lines = {"loss": [], "gradient": [], "curvature": [], "closed form": []}
     state = dict(params)
     for case in k.cases:
@@ -428,11 +500,12 @@ def interactive(loss, **params):
             lines[key] += ax.plot(x, np.zeros_like(x), lw=2, label=label)
         if info.gradient is not None:
             lines["closed form"] += axes[1].plot(x, np.zeros_like(x), color="black", ls="--", lw=1)
-    for ax, name in zip(axes, ["loss", "gradient along the x axis (backward)",
-                               "curvature along the x axis (second order)"]):
-        ax.set_xlabel(k.axis_label)
-        ax.set_ylabel(name)
-    axes[0].legend()
+    axes[1].set_xlabel(k.axis_label)                 # one x axis for the three panels, named once
+    for ax, name, lim in zip(axes, ["loss", "gradient (backward)", "curvature (second order)"], limits):
+        ax.set_title(name, fontsize=10)
+        ax.set_xlim(x[0], x[-1])
+        ax.set_ylim(*lim)
+    axes[0].legend(fontsize=8)
 
     def redraw(_=None):
         current = kinds.kind(info, state)
@@ -442,24 +515,34 @@ def interactive(loss, **params):
             closed = info.closed_form(case, state)
             if closed is not None and lines["closed form"]:
                 lines["closed form"][i].set_ydata(closed(x))
-        for ax in axes:
-            ax.relim()
-            ax.autoscale_view()
-        fig.suptitle(_label(info, state))
+        fig.suptitle(_label(info, state, digits=3))
         fig.canvas.draw_idle()
 
     sliders = {}
     for i, (name, value) in enumerate(numeric.items()):
         lo, hi = ranges[name]
-        ax = fig.add_axes([0.2, 0.04 + 0.06 * i, 0.6, 0.035])
+        ax = fig.add_axes([0.2, 0.03 + 0.08 * i, 0.5, 0.05])
         integer = isinstance(value, int)
-        slider = Slider(ax, name, lo, hi, valinit=value, valstep=1 if integer else None)
+        step = 1 if integer else _step(lo, hi)
+        if step:
+            lo = float(np.ceil(lo / step - 1e-9) * step) + 0.0    # a round start (+ 0.0: never -0): round steps
+        slider = Slider(ax, name, lo, hi, valinit=value, valstep=step, valfmt="%.3g")
 
         def moved(v, name=name, integer=integer):
-            state[name] = int(v) if integer else float(v)
+            state[name] = int(v) if integer else round(float(v), 12)
             redraw()
         slider.on_changed(moved)
         sliders[name] = slider
+
+    def reset(_=None):
+        for slider in sliders.values():
+            slider.reset()
+        for ax, lim in zip(axes, limits):
+            ax.set_xlim(x[0], x[-1])
+            ax.set_ylim(*lim)
+        redraw()
+    button = Button(fig.add_axes([0.82, 0.03, 0.12, 0.06]), "reset")
+    button.on_clicked(reset)
     redraw()
-    fig.workbench_sliders = sliders        # matplotlib keeps only weak references to its widgets' callbacks
-    return Sliders(fig, sliders, lines, state)
+    fig.workbench_sliders = (sliders, button)    # matplotlib keeps only weak references to its widgets' callbacks
+    return Sliders(fig, sliders, lines, state, button)

@@ -52,6 +52,8 @@ class Kind:
     axis_label = "x"
     robust_axis = np.array([1.0, 10.0, 100.0, 1000.0])
     robust_variable = ""          # the variable whose gradient the robustness line measures
+    robust_sides = ((1.0, ""),)   # the signs along robust_axis an outlier may take, and their names
+    formula_hint = ""             # added to an error raised inside a formula of this kind
     reference = None              # the loss explore compares with
     probability_reference = None  # ... when the loss takes probabilities
     problem = metric = ""
@@ -73,6 +75,25 @@ class Kind:
         validate.nonempty(a, fn, names[0])
         return [a, b]
 
+    def expected_shape(self, data):
+        """The shape of the formula's values for the validated data: one per element or per sample
+        (None: a batch form, whose count depends on the labels)."""
+        return data[0].shape if self.values == "element" else (data[0].shape[0],)
+
+    def shape_hint(self, got, data):
+        """A guess at the slip behind values of shape `got`, for the error `register` raises."""
+        x = data[0].shape
+        if self.values == "sample" and got == x[1:]:
+            return "; did a sum or mean run over the samples (axis=0)? Sum over axis 1 (features or classes)"
+        if self.values == "sample" and got == x:
+            return "; sum over axis 1 (the features or classes) to get one value per sample"
+        if got == (x[0], 1):
+            return "; a column (N, 1), from keepdims=True or a reshape: reshape(-1) it"
+        if len(got) > len(x) or (len(got) == 2 and got[0] == got[1] == x[0]):
+            return ("; an (N, 1) column against an (N,) vector broadcasts to (N, N): look for a reshape(-1, 1) "
+                    "or a [:, None] in the formula")
+        return ""
+
     # -- calling the loss ------------------------------------------------------------
     def call(self, inputs, reduction=None):
         """The loss on `inputs`; `reduction` reaches only a loss that takes one."""
@@ -92,12 +113,12 @@ class Kind:
                 out[i] = mg.Tensor(a, requires_grad=requires_grad and i in self.differentiable)
         return out
 
-    def typical_value(self):
-        """The loss (reduction "mean") on typical inputs of the kind, numpy's warnings silenced."""
+    def typical_value(self, reduction="mean"):
+        """The loss on typical inputs of the kind, numpy's warnings silenced."""
         inputs = self.tensors(self.samples(np.random.default_rng(0))[0])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return self.call(inputs, reduction="mean")
+            return self.call(inputs, reduction=reduction)
 
     # -- the places a kink may sit ---------------------------------------------------------
     def kink_values(self):
@@ -179,6 +200,7 @@ class Regression(Kind):
     kink_params = ("delta",)
     axis_label = "residual ŷ − y"
     robust_variable = "the residual r = ŷ − y"
+    robust_sides = ((1.0, "r > 0, above the target"), (-1.0, "r < 0, below the target"))
     reference = "mse"
     problem = "a line with 10% outliers"
     metric, metric_scale, higher_is_better = "error of (slope, intercept)", "log", False
@@ -202,7 +224,8 @@ class Regression(Kind):
 
     def perfect(self, rng):
         target = rng.standard_normal(8)
-        return [(target.copy(), target)], [(target + 0.1 * rng.standard_normal(8), target), (target + 1.0, target)]
+        return [(target.copy(), target)], [(target + 0.1 * rng.standard_normal(8), target),
+                                           (target + 1.0, target), (target - 1.0, target)]
 
     def mismatched(self, n=4):
         return self._columns(np.zeros(n), np.ones(n))
@@ -333,9 +356,7 @@ class Multiclass(_Classifier):
         return f"true-class {self.info.input} (the others 0)"
 
     def prepare(self, fn, names, args):
-        x = validate.as_tensor(args[0], fn, names[0])
-        validate.ndim_exactly(x, 2, fn, names[0], "(N, C)")
-        validate.nonempty(x, fn, names[0])
+        x = validate.class_scores(args[0], fn, names[0])
         if self.probabilities:
             validate.in_range(x, 0.0, 1.0, fn, names[0])
         if self.info.target == "index":
@@ -565,6 +586,9 @@ class Triplets(Kind):
     def vector_along(self, x, case):
         return None if self.info.batch_form else super().vector_along(x, case)
 
+    def expected_shape(self, data):
+        return None if self.info.batch_form else super().expected_shape(data)
+
     def point(self, x, case=None):
         x = _column(x.reshape(-1))
         n, dn = x.shape[0], self._dn()
@@ -583,6 +607,8 @@ class Penalty(Kind):
     inputs = ("weights",)
     differentiable = (0, 1)
     axis_label = "weight w"
+    formula_hint = ("; a penalty receives params as a list of tensors, one per weight array (a single tensor "
+                    "arrives as a list of one): add up one term per tensor, e.g. sum((w * w).sum() for w in params)")
     problem = "10 weights, 3 of them non-zero, 15 samples"
     metric, metric_scale, higher_is_better = "test mean squared error", "log", False
 
@@ -597,6 +623,9 @@ class Penalty(Kind):
 
     def call(self, inputs, reduction=None):
         return self.info.fn(list(inputs), **self.params)
+
+    def expected_shape(self, data):
+        return ()
 
     def axis_range(self):
         return (-2.0, 2.0)

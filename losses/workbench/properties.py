@@ -11,13 +11,16 @@ Each line tests one property on inputs that fit the loss's kind (see
     extremes      value and gradient stay finite at huge residuals or logits, p of 0 and 1,
                   zero distance; a numpy warning (overflow, divide by zero) fails the line
     non-negative  no sample gets a negative loss
-    perfect fit   0 at a perfect fit (warn if minimal there but not 0)
+    perfect fit   0 at a perfect fit, and no worse fit lower (warn if minimal there but not 0)
     shapes        (N, 1) against (N,) raises ValueError instead of broadcasting to (N, N)
     empty batch   a batch of no samples raises ValueError
     reductions    "none" keeps one value per sample (or element), "sum" adds them up
     float32       float32 inputs give a float32 value and float32 gradients
     robust        (a note) whether the gradient in the kind's variable stays bounded as
-                  the error grows: bounded influence, in the sense of robust statistics
+                  the error grows, on each side an outlier may fall: bounded influence, in
+                  the sense of robust statistics
+    ranges        the properties above (non-negative, perfect fit, extremes, gradient) hold
+                  at both ends of each parameter range the loss declares (register(ranges=))
 
     >>> result = check("mae", verbose=False)
     >>> result.passed, result["robust"].detail.startswith("yes")
@@ -208,6 +211,9 @@ def _perfect_fit(info, k, rng):
     if not np.isfinite(best):
         raise _Failure(f"value {_fmt(values)} at a perfect fit")
     worse = min(_mean(k, inputs) for inputs in nearby)
+    if worse < best - 1e-9 * max(1.0, abs(best)):
+        raise _Failure(f"a worse fit scores {worse:.4g}, lower than the perfect fit ({best:.4g}): the loss "
+                       f"rewards moving away from the target (a flipped sign, or a term that can go below 0?)")
     if abs(best) <= 1e-6:
         return PASS, f"0 at a perfect fit (value {best:.2g}); worse fits give {worse:.3g} or more"
     if best <= worse + 1e-12:
@@ -251,6 +257,11 @@ def _reductions_line(info, k, rng):
     if none.size <= 1:
         raise _Failure(f'reduction="none" gave shape {none.shape} for a batch of {inputs[0].shape[0]}: it '
                        f"should keep one value per sample (is the reduction argument ignored?)")
+    expected = k.expected_shape(inputs)
+    if expected is not None and none.shape != expected:
+        raise _Failure(f'reduction="none" gave shape {none.shape} for {info.inputs[0]} of shape '
+                       f"{inputs[0].shape}; expected {expected}, one value per {k.values}"
+                       f"{k.shape_hint(none.shape, inputs)}")
     if total.size != 1 or not np.allclose(total.data, none.data.sum(), rtol=1e-9, atol=1e-12):
         raise _Failure(f'reduction="sum" gave {_fmt(total.data)}, but the "none" values add up to '
                        f"{none.data.sum():.6g} (is the reduction argument ignored?)")
@@ -270,23 +281,60 @@ def _float32(info, k, rng):
     return PASS, "float32 in, float32 value and gradients out"
 
 
-def robustness(k):
-    """(bounded, detail): does |dL/dv| stay bounded as the error grows, v the kind's robust variable."""
-    z = mg.Tensor(k.robust_axis, requires_grad=True)
+def _slopes(k, axis):
+    """|dL/dv| at the points `axis` of the kind's robust variable (a Failure if not finite)."""
+    z = mg.Tensor(axis, requires_grad=True)
     (g,) = mg.grad(k.along(k.from_output(z), k.cases[0]).sum(), z)
     g = np.abs(g.data)
     if not np.all(np.isfinite(g)):
-        raise _Failure(f"the gradient is not finite as {k.robust_variable} grows: {_fmt(g)}")
-    bounded = not (g[-1] > 2 * max(g[1], 1e-12) and g[-1] > 1e-9)
-    shown = ", ".join(f"{v:.3g}" for v in g)
-    at = ", ".join(f"{v:g}" for v in k.robust_axis)
-    if bounded:
-        verdict = (f"yes: the gradient with respect to {k.robust_variable} stays bounded ({shown} at {at}), "
-                   f"so no single sample can pull without limit")
+        raise _Failure(f"the gradient is not finite as {k.robust_variable} grows: {_fmt(g)} at {_fmt(axis)}")
+    return g
+
+
+def robustness(k):
+    """(bounded, detail): does |dL/dv| stay bounded as the error grows, v the kind's robust variable,
+    on every side an outlier may fall (above and below the target for a residual)?"""
+    sides = []
+    for sign, where in k.robust_sides:
+        axis = sign * k.robust_axis
+        g = _slopes(k, axis)
+        bounded = not (g[-1] > 2 * max(g[1], 1e-12) and g[-1] > 1e-9)
+        shown = f"{', '.join(f'{v:.3g}' for v in g)} at {', '.join(f'{v:g}' for v in axis)}"
+        sides.append((bounded, where, f"{where.split(',')[0]}: {shown}" if where else shown))
+    shown = "; ".join(s for _, _, s in sides)
+    growing = [where for bounded, where, _ in sides if not bounded]
+    if not growing:
+        verdict = (f"yes: the gradient with respect to {k.robust_variable} stays bounded "
+                   f"{'on both sides ' if len(sides) > 1 else ''}({shown}), so no single sample can pull "
+                   f"without limit")
     else:
-        verdict = (f"no: the gradient with respect to {k.robust_variable} grows with the error ({shown} at "
-                   f"{at}), so the worst samples dominate")
-    return bounded, f"{verdict} ({kinds.ROBUST_REFERENCE})"
+        on = f" for {growing[0]}" if len(growing) < len(sides) else ""
+        verdict = (f"no: the gradient with respect to {k.robust_variable} grows with the error{on} ({shown}), "
+                   f"so the worst samples dominate")
+    return not growing, f"{verdict} ({kinds.ROBUST_REFERENCE})"
+
+
+def _ranges_line(info, k, rng):
+    numeric = [name for name, value in k.params.items() if kinds.is_number(value)]
+    if not numeric:
+        return SKIP, "no numeric parameter"
+    declared = [name for name in numeric if name in info.ranges]
+    if not declared:
+        return SKIP, (f"no range declared for {', '.join(numeric)} "
+                      f"(register(..., ranges={{{numeric[0]!r}: (low, high)}}) sweeps it here)")
+    tried, open_end = [], any(None in info.ranges[name] for name in declared)
+    for name in declared:
+        for value in dict.fromkeys(info.span(name)):
+            at = kinds.kind(info, {**k.params, name: value})
+            for prop in (_non_negative, _perfect_fit, _extremes, _gradient):
+                try:
+                    prop(info, at, np.random.default_rng(0))
+                except _Failure as err:
+                    raise _Failure(f"at {name} = {value:g}, an end of its range: {err}") from None
+            tried.append(f"{name} = {value:g}")
+    return PASS, (f"non-negative, lowest at a perfect fit, finite at extremes, backward matches finite "
+                  f"differences at {', '.join(tried)} (each declared range's ends"
+                  + ("; an open end at max(1, 3×default))" if open_end else ")"))
 
 
 def _robust(info, k, rng):
@@ -309,6 +357,7 @@ PROPERTIES = [
     ("reductions", "reductions", _reductions_line, True),
     ("float32", "float32 kept", _float32, True),
     ("robust", "robust to outliers", _robust, True),
+    ("ranges", "across parameter ranges", _ranges_line, True),
 ]
 
 
@@ -316,6 +365,8 @@ def _calls(info, k):
     """None if the loss returns a minigrad Tensor on typical inputs, else the reason it does not."""
     try:
         out = k.typical_value()
+        if info.has_reduction:
+            k.typical_value(reduction="none")      # register checks the shape of the values it returns
     except Exception as err:    # noqa: BLE001 - reported, not raised
         return f"calling it on typical {info.kind} inputs raised {type(err).__name__}: {err}"
     if not isinstance(out, mg.Tensor):

@@ -20,16 +20,18 @@ them for the kind and applies `reduction="mean" | "sum" | "none"`:
 A formula whose signature takes `reduction` applies it itself (with
 `losses.reduce.apply`); a penalty takes no reduction.
 """
+import difflib
 import functools
 import importlib
 import inspect
-from dataclasses import dataclass
+import numbers
+from dataclasses import dataclass, field
 
 import numpy as np
 
 import minigrad as mg
 
-from .. import reduce, validate
+from .. import reduce
 from .kinds import KINDS
 
 
@@ -51,6 +53,7 @@ class LossInfo:
     description: str = ""
     builtin: bool = False
     formula: object = None   # the function as written, before `register` wrapped it
+    ranges: dict = field(default_factory=dict)   # parameter name -> (low, high), None for an open end
 
     def __call__(self, *args, **kwargs):
         return self.fn(*args, **kwargs)
@@ -61,12 +64,41 @@ class LossInfo:
         return len(self.inputs) != len(KINDS[self.kind].data)
 
     def with_params(self, **overrides):
-        """The defaults with `overrides` applied; an unknown name raises ValueError."""
-        unknown = set(overrides) - set(self.params)
+        """The defaults with `overrides` applied; an unknown name, or a value outside its range, raises ValueError."""
+        unknown = sorted(set(overrides) - set(self.params))
         if unknown:
-            raise ValueError(f"{self.name}: unknown parameter {', '.join(sorted(unknown))}; "
+            raise ValueError(f"{self.name}: unknown parameter {', '.join(unknown)}"
+                             f"{_did_you_mean(unknown, self.params)}; "
                              f"its parameters are: {', '.join(self.params) or 'none'}")
-        return {**self.params, **overrides}
+        params = {**self.params, **overrides}
+        self.check_ranges(params)
+        return params
+
+    def check_ranges(self, params):
+        """ValueError naming the loss for a parameter value outside its declared range."""
+        for name, (low, high) in self.ranges.items():
+            value = params.get(name)
+            if value is None:
+                continue                                   # None: the option is off (alpha=None)
+            inside = (isinstance(value, numbers.Real) and not isinstance(value, bool) and value == value
+                      and (low is None or value >= low) and (high is None or value <= high))
+            if not inside:
+                raise ValueError(f"{self.name}: {name} must lie in {_interval(low, high)} (the range it was "
+                                 f"registered with), got {value!r}")
+
+    def span(self, name):
+        """(low, high), finite: where a slider for `name` runs and where `check` sweeps it.
+
+        The declared range; an open end becomes max(1, 3·default) above and 0 (or its
+        mirror, for a negative default) below.
+        """
+        value = self.params[name]
+        low, high = self.ranges.get(name, (None, None))
+        if high is None:
+            high = max(1.0, 3.0 * abs(value), (low or 0.0) + 1.0)
+        if low is None:
+            low = 0.0 if value >= 0 else -high
+        return float(low), float(high)
 
     def signature(self, params=None):
         """How the loss is called, e.g. `huber(pred, target, delta=1.0)` (with `params` if given)."""
@@ -82,7 +114,26 @@ class LossInfo:
         sig = inspect.signature(g)
         if not any(p.kind == p.VAR_KEYWORD for p in sig.parameters.values()):
             params = {k: v for k, v in params.items() if k in list(sig.parameters)[1:]}
-        return lambda x: np.asarray(g(x, **params), dtype=float) + np.zeros_like(x)
+        return functools.partial(self._slope, g, params)
+
+    def _slope(self, g, params, x):
+        """g(x, **params) as a float array of x's shape; anything else is an error naming the loss."""
+        where = f"{self.name}: the closed-form gradient (register(..., gradient=...))"
+        try:
+            out = g(x, **params)
+        except Exception as err:    # noqa: BLE001 - re-raised, naming the loss
+            raise _retold(err, f"{where} raised {type(err).__name__} at x of shape {np.shape(x)}: {err}") from err
+        if isinstance(out, mg.Tensor):
+            raise TypeError(f"{where} returned a minigrad Tensor; it receives a numpy array x and returns one: "
+                            f"write it with numpy (np.tanh(x), np.where(...)), the engine is not needed there")
+        out = np.asarray(out)
+        if out.dtype.kind not in "iuf":
+            raise TypeError(f"{where} returned {type(out).__name__} of dtype {out.dtype}; it should return "
+                            f"numbers, one slope per point of x")
+        if out.shape not in ((), np.shape(x)):
+            raise ValueError(f"{where} returned shape {out.shape} for x of shape {np.shape(x)}; expected "
+                             f"{np.shape(x)}: one slope per point (did it reduce, or index, x?)")
+        return out.astype(float) + np.zeros_like(x, dtype=float)
 
     def __repr__(self):
         origin = "built-in" if self.builtin else "registered"
@@ -93,40 +144,140 @@ _catalogue = {}
 _builtins_loaded = False
 
 
+def _did_you_mean(names, known):
+    """' (did you mean tau?)' for a misspelt name (taux), or ''."""
+    close = [m for n in names for m in difflib.get_close_matches(n, list(known), n=1)]
+    return f" (did you mean {', '.join(close)}?)" if close else ""
+
+
+def _interval(low, high):
+    return f"[{'-inf' if low is None else f'{low:g}'}, {'inf' if high is None else f'{high:g}'}]"
+
+
+def _retold(err, text):
+    """An exception of err's type with the message `text` (a RuntimeError if that type takes other arguments)."""
+    try:
+        return type(err)(text)
+    except Exception:    # noqa: BLE001 - an exception type that cannot be built from a message
+        return RuntimeError(text)
+
+
+def _named(err, name, hint=""):
+    """`err` itself if its message already starts with the loss's name, else the same error retold naming it."""
+    if str(err).startswith(f"{name}:"):
+        return err
+    return _retold(err, f"{name}: the formula raised {type(err).__name__}: {err}{hint}")
+
+
+def _check_values(values, name, kind, data, reduction):
+    """The formula's result: a float Tensor with one value per element or sample (one number once reduced)."""
+    if not isinstance(values, mg.Tensor):
+        raise TypeError(f"{name}: returned {type(values).__name__}, not a minigrad Tensor: build the "
+                        f"formula from minigrad ops (tensor arithmetic, .exp(), .log(), mg.relu, ...)")
+    if values.dtype.kind != "f":
+        raise TypeError(f"{name}: the formula returned a tensor of {values.dtype} (a comparison such as "
+                        f"pred > target?); a loss is built from float operations that the engine can "
+                        f"differentiate: to pick between two expressions use mg.where(condition, a, b)")
+    if reduction in ("mean", "sum") or not kind.values:
+        if values.size != 1:
+            what = f"with reduction={reduction!r}" if kind.values else "as a penalty"
+            raise ValueError(f"{name}: the formula returned shape {values.shape} {what}; expected a single "
+                             f"number (shape ())")
+        return
+    expected = kind.expected_shape(data)
+    if values.ndim == 0 and expected != ():
+        raise ValueError(f"{name}: the formula returned a single number; return one value per "
+                         f"{kind.values} and let register apply reduction= (or take a reduction "
+                         f"argument and apply it with losses.reduce.apply)"
+                         + ("; with reduction='none' it should keep one value per "
+                            f"{kind.values} (is the reduction argument ignored?)" if reduction == "none" else ""))
+    if expected is None:                            # a batch form: one value per triplet or anchor
+        if values.ndim != 1:
+            raise ValueError(f"{name}: the formula returned shape {values.shape}; expected a vector, "
+                             f"one value per triplet (or per anchor)")
+        return
+    if values.shape != expected:
+        first = kind.info.inputs[0]
+        raise ValueError(f"{name}: the formula returned shape {values.shape} for {first} of shape "
+                         f"{data[0].shape}; expected {expected}, one value per {kind.values}"
+                         f"{kind.shape_hint(values.shape, data)}")
+
+
 def _wrap(formula, name, kind_class, info_fields, takes_reduction):
-    """The formula behind the common work: validated tensor inputs, then the reduction."""
+    """The formula behind the common work: validated tensor inputs, the parameters' defaults and
+    ranges applied, the formula's result checked (`_check_values`), then the reduction."""
     sig = inspect.signature(formula)
     inputs = info_fields["inputs"]
-    kind = kind_class(LossInfo(name, formula, has_reduction=takes_reduction, **info_fields), {})
+    info = LossInfo(name, formula, has_reduction=takes_reduction, **info_fields)
+    kind = kind_class(info, {})
+    # defaults given to register become the signature's: the loss may be called without them
+    try:
+        call_sig = sig.replace(parameters=[p.replace(default=info.params[p.name]) if p.name in info.params else p
+                                           for p in sig.parameters.values()])
+    except ValueError as err:
+        raise ValueError(f"register: {name}'s parameters cannot take the defaults given: {err}; put the data "
+                         f"arguments first and the parameters after them") from None
 
     @functools.wraps(formula)
     def loss(*args, **kwargs):
         reduction = "mean" if takes_reduction else kwargs.pop("reduction", "mean")
-        if kind_class.values and not takes_reduction:
-            validate.reduction(reduction, name)                  # a bad reduction raises before any work
-        bound = sig.bind(*args, **kwargs)
+        try:
+            bound = call_sig.bind(*args, **kwargs)
+        except TypeError as err:
+            misspelt = _did_you_mean(set(kwargs) - set(sig.parameters), sig.parameters)
+            raise TypeError(f"{name}: {err}{misspelt}; call it as {info.signature()}") from None
+        bound.apply_defaults()
+        info.check_ranges(bound.arguments)
         data = kind.prepare(name, inputs, [bound.arguments[n] for n in inputs])
         bound.arguments.update(zip(inputs, data))
-        values = formula(*bound.args, **bound.kwargs)
-        if not isinstance(values, mg.Tensor):
-            raise TypeError(f"{name}: returned {type(values).__name__}, not a minigrad Tensor: build the "
-                            f"formula from minigrad ops (tensor arithmetic, .exp(), .log(), mg.relu, ...)")
-        if takes_reduction or not kind_class.values:
+        try:
+            values = formula(*bound.args, **bound.kwargs)
+        except Exception as err:    # noqa: BLE001 - re-raised, naming the loss
+            hint = kind.formula_hint if isinstance(err, (TypeError, AttributeError)) else ""
+            named = _named(err, name, hint)
+            if named is err:
+                raise
+            raise named from err
+        if takes_reduction:
+            _check_values(values, name, kind, data, bound.arguments.get("reduction"))
             return values
-        if values.ndim == 0:
-            raise ValueError(f"{name}: the formula returned a single number; return one value per "
-                             f"{kind_class.values} and let register apply reduction= (or take a reduction "
-                             f"argument and apply it with losses.reduce.apply)")
-        return reduce.apply(values, reduction, name)
+        _check_values(values, name, kind, data, None)
+        return reduce.apply(values, reduction, name) if kind_class.values else values
 
     if kind_class.values and not takes_reduction:
         extra = inspect.Parameter("reduction", inspect.Parameter.KEYWORD_ONLY, default="mean")
-        loss.__signature__ = sig.replace(parameters=[*sig.parameters.values(), extra])
+        loss.__signature__ = call_sig.replace(parameters=[*call_sig.parameters.values(), extra])
+    else:
+        loss.__signature__ = call_sig
     return loss
 
 
+def _ranges(ranges, name, params):
+    """The declared ranges, checked: {parameter: (low, high)}, None for an open end, defaults inside."""
+    out = {}
+    for pname, bounds in dict(ranges or {}).items():
+        if pname not in params:
+            raise ValueError(f"register: {name} has no parameter {pname!r} to give a range to"
+                             f"{_did_you_mean([pname], params)}; its parameters are: {', '.join(params) or 'none'}")
+        try:
+            low, high = bounds
+        except (TypeError, ValueError):
+            raise ValueError(f"register: {name}'s range for {pname} must be a pair (low, high), None for an "
+                             f"open end, got {bounds!r}") from None
+        if not all(end is None or (isinstance(end, numbers.Real) and not isinstance(end, bool) and np.isfinite(end))
+                   for end in (low, high)) or (low is not None and high is not None and low > high):
+            raise ValueError(f"register: {name}'s range for {pname} must be (low, high) with finite numbers, "
+                             f"low <= high, None for an open end; got {bounds!r}")
+        out[pname] = (low, high)
+        value = params[pname]
+        if value is not None and not ((low is None or value >= low) and (high is None or value <= high)):
+            raise ValueError(f"register: {name}'s default {pname}={value!r} lies outside its range "
+                             f"{_interval(low, high)}")
+    return out
+
+
 def make_info(fn, *, name=None, kind="regression", input=None, target=None, gradient=None,
-              defaults=None, description=None, builtin=False):
+              defaults=None, ranges=None, description=None, builtin=False):
     """A LossInfo for `fn` with its parameters read from the signature (see `register`).
 
     A built-in loss is used as it is; any other function is wrapped (see the module docstring).
@@ -135,16 +286,18 @@ def make_info(fn, *, name=None, kind="regression", input=None, target=None, grad
     if not name or not isinstance(name, str):
         raise ValueError("register: give the loss a name, register(name=...)")
     if kind not in KINDS:
-        raise ValueError(f"register: kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        raise ValueError(f"register: {name}'s kind must be one of {', '.join(KINDS)}, got {kind!r}")
     kind_class = KINDS[kind]
     input = input or kind_class.inputs[0]
     if input not in kind_class.inputs:
-        raise ValueError(f"register: for kind {kind!r}, input must be one of {', '.join(kind_class.inputs)}, got {input!r}")
+        raise ValueError(f"register: {name}: for kind {kind!r}, input must be one of "
+                         f"{', '.join(kind_class.inputs)}, got {input!r}")
     target = target or kind_class.default_target(input)
     if len(kind_class.targets) > 1 and target not in kind_class.targets:
-        raise ValueError(f"register: for kind {kind!r}, target must be one of {', '.join(kind_class.targets)}, got {target!r}")
+        raise ValueError(f"register: {name}: for kind {kind!r}, target must be one of "
+                         f"{', '.join(kind_class.targets)}, got {target!r}")
     if gradient is not None and not (callable(gradient) or isinstance(gradient, dict)):
-        raise ValueError("register: gradient must be a function g(x, **params) or, for pairs, "
+        raise ValueError(f"register: {name}'s gradient must be a function g(x, **params) or, for pairs, "
                          "a dict {'similar': g, 'dissimilar': g}")
     try:
         sig = inspect.signature(fn)
@@ -168,7 +321,8 @@ def make_info(fn, *, name=None, kind="regression", input=None, target=None, grad
         params[p.name] = defaults.pop(p.name, p.default)
     if defaults:
         raise ValueError(f"register: defaults for unknown parameters {', '.join(defaults)} of {name}")
-    fields = dict(kind=kind, input=input, target=target, inputs=inputs, params=params, gradient=gradient)
+    fields = dict(kind=kind, input=input, target=target, inputs=inputs, params=params, gradient=gradient,
+                  ranges=_ranges(ranges, name, params))
     takes_reduction = "reduction" in sig.parameters
     wrapped = fn if builtin else _wrap(fn, name, kind_class, fields, takes_reduction)
     doc = inspect.getdoc(fn) or ""
@@ -178,7 +332,7 @@ def make_info(fn, *, name=None, kind="regression", input=None, target=None, grad
 
 
 def register(fn=None, *, name=None, kind="regression", input=None, target=None, gradient=None,
-             defaults=None, description=None, replace=False):
+             defaults=None, ranges=None, description=None, replace=False):
     """Add a loss to the catalogue; use it as `@register` or `@register(kind=..., ...)`.
 
     name        the catalogue name (default: the function's name)
@@ -188,19 +342,25 @@ def register(fn=None, *, name=None, kind="regression", input=None, target=None, 
     target      binary: "0/1" (default; "-1/+1" for scores), multiclass: "index" or "one-hot"
     gradient    optional closed-form derivative along the kind's axis, g(x, **params):
                 `losses.check` compares it with backward, `losses.explore` draws it dashed
-    defaults    values for parameters that have no default in the signature
+    defaults    values for parameters: for one without a default in the signature, or to
+                replace the signature's; calls, `check` and `explore` all use them
+    ranges      {parameter: (low, high)}, None for an open end: a call with a value outside
+                raises ValueError, `check` sweeps each range's ends, the sliders span it
     replace     allow replacing a built-in loss of the same name
 
     Returns the loss ready to call: the data arguments become tensors and are validated
     for the kind (an (N, 1) column against (N,) targets raises with the reshape hint;
-    an empty batch raises), and `reduction=` is validated and applied to the one value
-    per element or sample that the formula returns (unless the formula takes
-    `reduction` itself). Registering a name again replaces the earlier entry (rerunning
+    an empty batch raises), the parameters take their defaults and are checked against
+    their ranges, what the formula returns is checked (a float Tensor with one value per
+    element or sample: an (N, N) matrix from a broadcasting slip or a sum over the wrong
+    axis raises ValueError naming both shapes), and `reduction=` is validated and applied
+    to those values (unless the formula takes `reduction` itself). Every error names the
+    loss. Registering a name again replaces the earlier entry (rerunning
     a notebook cell does that); replacing a built-in needs replace=True.
     """
     def add(f):
         info = make_info(f, name=name, kind=kind, input=input, target=target, gradient=gradient,
-                         defaults=defaults, description=description)
+                         defaults=defaults, ranges=ranges, description=description)
         _load_builtins()
         old = _catalogue.get(info.name)
         if old is not None and old.builtin and not replace:
@@ -248,8 +408,8 @@ def get(loss):
 # Closed-form gradients are along each kind's axis x (the table in losses.workbench.kinds).
 
 def _sigmoid(x):
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    """σ(x) of an array, from the engine's two-sided sigmoid (no graph)."""
+    return mg.sigmoid(mg.Tensor(x)).data
 
 
 def _p0(x):
@@ -287,24 +447,27 @@ BUILTINS = [
     ("hinge", "hinge", dict(kind="binary", input="score", target="-1/+1", gradient=lambda m: np.where(m < 1, -1.0, 0.0))),
     ("hinge", "squared_hinge", dict(kind="binary", input="score", target="-1/+1",
                                     gradient=lambda m: -2 * np.maximum(0, 1 - m))),
-    ("hinge", "multiclass_hinge", dict(kind="multiclass", input="score", target="index",
+    ("hinge", "multiclass_hinge", dict(kind="multiclass", input="score", target="index", ranges={"margin": (0.0, None)},
                                        gradient=lambda x, margin=1.0: np.where(x < margin, -2.0, 0.0))),
-    ("focal", "focal", dict(kind="binary", input="logit",
+    ("focal", "focal", dict(kind="binary", input="logit", ranges={"alpha": (0.0, 1.0), "gamma": (0.0, None)},
                             gradient=lambda z, alpha=0.25, gamma=2.0: _focal_gradient(_sigmoid(z), gamma, alpha))),
     ("focal", "softmax_focal",   # the closed form is given for alpha=None (NaN: not drawn, not compared)
-     dict(kind="multiclass", input="logit", target="index",
+     dict(kind="multiclass", input="logit", target="index", ranges={"gamma": (0.0, None)},
           gradient=lambda x, gamma=2.0, alpha=None: (_focal_gradient(_p0(x), gamma, None)
                                                      if alpha is None else np.full_like(x, np.nan)))),
     ("contrastive", "contrastive",
-     dict(kind="pairs", gradient={"similar": lambda d: 2 * d,
+     dict(kind="pairs", ranges={"margin": (0.0, None)}, gradient={"similar": lambda d: 2 * d,
                                   "dissimilar": lambda d, margin=1.0: -2 * np.maximum(0, margin - d)})),
     ("triplet", "triplet",
-     dict(kind="triplets", gradient=lambda x, margin=1.0, squared=False: (
+     dict(kind="triplets", ranges={"margin": (0.0, None)}, gradient=lambda x, margin=1.0, squared=False: (
          np.where(x + margin > 0, 1.0, 0.0) if not squared else np.full_like(x, np.nan)))),
-    ("triplet", "batch_triplet", dict(kind="triplets")),
-    ("regularization", "l1_penalty", dict(kind="penalty", defaults={"lam": 0.1}, gradient=lambda w, lam: lam * np.sign(w))),
-    ("regularization", "l2_penalty", dict(kind="penalty", defaults={"lam": 0.1}, gradient=lambda w, lam: 2 * lam * w)),
+    ("triplet", "batch_triplet", dict(kind="triplets", ranges={"margin": (0.0, None)})),
+    ("regularization", "l1_penalty", dict(kind="penalty", defaults={"lam": 0.1}, ranges={"lam": (0.0, None)},
+                                           gradient=lambda w, lam: lam * np.sign(w))),
+    ("regularization", "l2_penalty", dict(kind="penalty", defaults={"lam": 0.1}, ranges={"lam": (0.0, None)},
+                                           gradient=lambda w, lam: 2 * lam * w)),
     ("regularization", "elastic_net", dict(kind="penalty", defaults={"l1": 0.1, "l2": 0.1},
+                                           ranges={"l1": (0.0, None), "l2": (0.0, None)},
                                            gradient=lambda w, l1, l2: l1 * np.sign(w) + 2 * l2 * w)),
 ]
 
