@@ -43,11 +43,6 @@ def sections_of(source):
     return [line[5:].strip() for line in source.splitlines() if line.startswith("# ## ")]
 
 
-def anchor_of(heading):
-    """The id nbconvert gives a heading: its text (markdown and math kept), spaces as hyphens."""
-    return heading.strip().replace(" ", "-")
-
-
 def study_minutes(source):
     """How long a student takes to step through a lesson, rounded up to 5 minutes: its prose
     at 150 words a minute, its code at 15 lines a minute, and 5 minutes per Try-it exercise."""
@@ -91,31 +86,35 @@ def published_urls():
     return real("Documentation"), real("Repository")
 
 
-def notebook_of(number, answers_at="answers", executable=False):
-    """Lesson `number` as an nbformat notebook, its answers link pointing to `answers_at`/NN_name.html.
+def notebook_of(number, answers_link="answers/{name}.html", executable=False):
+    """Lesson `number` as an nbformat notebook, its Try-it link to the answers pointing to
+    `answers_link` (formatted with the lesson's name, e.g. "https://…/answers/{name}.html").
 
-    executable: for a notebook that leaves the repository (a download, Colab): a first cell
-    installs this project when it is missing, from the repository named in project.urls.
+    executable: for a notebook that leaves the repository (a download, Colab): a cell after the
+    title installs this project when it is missing, from the repository named in project.urls.
     """
     import jupytext
     from nbformat.v4 import new_code_cell, new_markdown_cell
 
+    name = lessons.name_of(number)
     notebook = jupytext.read(lessons.path_of(number))
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            cell.source = ANSWERS_LINK.sub(rf"]({answers_at}/\1.html)", cell.source)
+            cell.source = ANSWERS_LINK.sub(lambda m: "](" + answers_link.format(name=m.group(1)) + ")", cell.source)
     if executable:
         _, repository = published_urls()
         if repository:
-            install = (f"# In Colab, or any Jupyter without this project: install it first\n"
-                       f"try:\n    import minigrad  # noqa: F401\nexcept ImportError:\n"
-                       f"    %pip install \"minigrad @ git+{repository}\"")
-            notebook.cells.insert(0, new_code_cell(install))
+            install = new_code_cell(
+                f"# In Colab, or any Jupyter where this project is not installed, this installs it first\n"
+                f"try:\n    import minigrad  # noqa: F401\nexcept ImportError:\n"
+                f"    %pip install \"minigrad @ git+{repository}\"")
         else:
-            notebook.cells.insert(0, new_markdown_cell(
-                "*Run this notebook where this project is installed* (`pip install -e .` in a clone). "
-                "pyproject.toml names no repository yet (`[project.urls] Repository`), so it cannot "
-                "install itself in Colab."))
+            install = new_markdown_cell(
+                "*Run this notebook where this project is installed* (`pip install -e .` in a clone): "
+                "pyproject.toml names no repository yet (`[project.urls] Repository`), so the notebook "
+                "cannot install it for you in Colab.")
+        notebook.cells.insert(1, install)
+    notebook.metadata.setdefault("title", lessons.title_of(name))
     return notebook
 
 
@@ -202,7 +201,7 @@ def index_markdown(rows, quick):
         "<tr><th>lesson</th><th>what it teaches</th><th>time</th><th>run</th><th>download</th></tr>",
     ]
     for row in rows:
-        sections = "".join(f'<li><a href="{row["name"]}.html#{anchor_of(s)}">{s}</a></li>' for s in row["sections"])
+        sections = "".join(f'<li><a href="{row["name"]}.html#{anchor}">{text}</a></li>' for text, anchor in row["sections"])
         lines.append(
             f'<tr><td><a href="{row["name"]}.html"><b>{row["title"]}</b></a></td>'
             f"<td><ul>{sections}</ul></td><td>≈ {row['minutes']} min</td><td>{row['seconds']:.0f} s</td>"
@@ -254,12 +253,15 @@ def build(out, quick=False, only=None, parallel=2):
         (out / "answers" / f"{name}.html").write_text(page, encoding="utf-8")
 
         shutil.copyfile(lessons.path_of(name), out / "downloads" / f"{name}.py")
-        download = notebook_of(name, answers_at=f"{documentation}/answers" if documentation else "answers",
-                               executable=True)
+        download = notebook_of(name, f"{documentation}/answers/{{name}}.html" if documentation
+                               else "../answers/{name}.html", executable=True)
         nbformat.write(download, out / "downloads" / f"{name}.ipynb")
 
         source = lessons.path_of(name).read_text(encoding="utf-8")
-        rows.append({"name": name, "title": lessons.title_of(name), "sections": sections_of(source),
+        sections, anchors = sections_of(source), re.findall(r'<h2 id="([^"]*)"', html)
+        if len(sections) != len(anchors):
+            raise RuntimeError(f"{name}: {len(sections)} sections in the lesson, {len(anchors)} on its page")
+        rows.append({"name": name, "title": lessons.title_of(name), "sections": list(zip(sections, anchors)),
                      "minutes": study_minutes(source), "seconds": seconds[name]})
         print(f"  wrote {name}.html, {len(figures)} figures", flush=True)
 
