@@ -136,7 +136,7 @@ def test_site_command_says_what_is_wrong(capsys, tmp_path):
 # ---- the website, built in quick mode (heavy) -------------------------------------------------------------
 
 HTTP_ASSET = re.compile(r"""(?:\b(?:src|href)\s*=\s*["']?|url\(\s*["']?|@import\s+["'])https?://""", re.IGNORECASE)
-LINK = re.compile(r"""<(a|img|link|script)\b[^>]*?\b(href|src)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+LINK = re.compile(r"""<(a|img|link|script)\b[^>]*?\b(?:href|src)\s*=\s*(["'])(.*?)\2""", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
@@ -207,9 +207,9 @@ def test_every_relative_link_and_anchor_resolves(built):
             address, _, anchor = target.partition("#")
             file = (page.parent / address.split("?")[0]).resolve() if address else page
             if not file.exists():
-                broken.append(f"{page.name}: <{tag}> {target}")
+                broken.append(f"{page.relative_to(built)}: <{tag}> {target}")
             elif anchor and file.suffix == ".html" and f'id="{anchor}"' not in file.read_text(encoding="utf-8"):
-                broken.append(f"{page.name}: #{anchor} not in {file.name}")
+                broken.append(f"{page.relative_to(built)}: #{anchor} not in {file.name}")
     assert not broken, "\n".join(broken[:20])
 
 
