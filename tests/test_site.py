@@ -174,7 +174,9 @@ def test_a_lesson_page_shows_every_figure_under_its_cell_and_no_error(built, nam
     images = re.findall(r'<img [^>]*src="([^"]+)"', page)
     assert len(images) >= len(figure_names(name)) > 0, f"{name}: {len(images)} images for {figure_names(name)}"
     for src in images:
-        assert src.startswith(f"{name}_files/") and (built / src).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", src
+        file = built / src
+        assert src.startswith(f"{name}_files/") and file.exists(), f"{name}: no figure file {src}"
+        assert file.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"{name}: {src} is not a PNG"
     assert "Traceback" not in page, f"{name}: a traceback on the page"
     assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page, f"{name}: a cell wrote to stderr"
     assert "[FAILS]" not in page and "claims hold" in page
@@ -246,8 +248,9 @@ def test_in_a_browser_with_no_network_images_load_and_formulas_are_typeset(built
 
     page.route("**/*", only_files)
     page.goto((built / f"{name}.html").as_uri(), wait_until="load")
-    # MathJax 2 typesets after load: wait until its queue has run everything queued so far
-    page.evaluate("() => new Promise(done => MathJax.Hub.Queue(() => done(true)))")
+    mathjax = page.evaluate("() => Boolean(window.MathJax && window.MathJax.Hub)")
+    if mathjax:       # MathJax 2 typesets after load: wait until its queue has run everything queued so far
+        page.evaluate("() => new Promise(done => MathJax.Hub.Queue(() => done(true)))")
     images = page.evaluate("() => [...document.images].map(i => [i.getAttribute('src'), i.complete, i.naturalWidth])")
     typeset = page.evaluate("() => document.querySelectorAll('.MathJax, .MathJax_Display, .MathJax_CHTML').length")
     errors = page.evaluate("() => document.querySelectorAll('.MathJax .merror, .MathJax_Error').length")
@@ -255,6 +258,7 @@ def test_in_a_browser_with_no_network_images_load_and_formulas_are_typeset(built
                           ".map(e => e.innerText).join('\\n')")
     page.close()
     assert not refused, f"{name} asked the network for {refused}"
+    assert mathjax, f"{name}: MathJax did not load"
     if name != "index":
         assert len(images) >= len(figure_names(name)) > 0
     assert all(complete and width > 0 for _, complete, width in images), [i for i in images if not i[2]]
