@@ -11,7 +11,9 @@ Heavy (marked `site`, run with `python -m pytest -m site`, or .ci/heavy):
   cell, no traceback, no FAILS, every relative link and anchor resolving, no asset from the internet;
 - Playwright driving Debian's chromium opens lesson pages from file:// with every request to the
   network refused, and finds each image loaded and each formula typeset by MathJax;
-- `python -m lessons notebooks --executed --quick` saves the outputs in the notebooks.
+- `python -m lessons notebooks --executed --quick` saves the outputs in the notebooks;
+- JupyterLab (the notebooks extra) on localhost, in chromium: a lesson opened with the Jupytext
+  Notebook viewer runs, shows its figures and typeset formulas, and saves byte for byte unchanged.
 """
 import json
 import os
@@ -222,9 +224,17 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+def needs(module, extra):
+    """Import `module` for a heavy test, or fail saying which extra brings it (.ci/heavy installs them all)."""
+    try:
+        return __import__("importlib").import_module(module)
+    except ImportError:
+        pytest.fail(f"the heavy tests need {module}: pip install -e '.[{extra}]' (or run .ci/heavy)")
+
+
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the browser extra: pip install -e '.[browser]'")
+    sync_api = needs("playwright.sync_api", "browser")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"no {CHROMIUM}: apt-get install -y chromium (.ci/heavy does)")
     with sync_api.sync_playwright() as playwright:
@@ -280,3 +290,72 @@ def test_notebooks_executed_keep_their_outputs(tmp_path):
         pngs = [o for o in outputs if "image/png" in o.get("data", {})]
         assert len(pngs) >= len(figure_names(name)) > 0, name
         assert not [o for o in outputs if o["output_type"] == "error"], name
+
+
+# ---- JupyterLab in a browser (heavy) ----------------------------------------------------------------------
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.site
+def test_jupyterlab_opens_a_lesson_as_a_notebook_runs_it_and_saves_it_unchanged(browser, tmp_path):
+    """JupyterLab as the notebooks extra installs it, on localhost, in chromium: open 02_regression.py
+    with the Jupytext Notebook viewer (what *Open With* does), Run All, save; every figure is shown,
+    every formula typeset, and the file is byte for byte what it was."""
+    import urllib.request
+
+    needs("jupyterlab", "notebooks")
+    shutil.copytree(lessons.HERE, tmp_path / "lessons", ignore=shutil.ignore_patterns("__pycache__"))
+    lesson = tmp_path / "lessons" / "02_regression.py"
+    before = lesson.read_bytes()
+    port = free_port()
+    log = open(tmp_path / "lab.log", "w")
+    server = subprocess.Popen([sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}",
+                               "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=test", "--expose-app-in-browser",
+                               f"--ServerApp.root_dir={tmp_path}", f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}"],
+                              stdout=log, stderr=subprocess.STDOUT, env={**ENV, "MINIGRAD_QUICK": "1"})
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api", timeout=2)
+                break
+            except OSError:
+                assert server.poll() is None, (tmp_path / "lab.log").read_text()
+                __import__("time").sleep(0.5)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"http://127.0.0.1:{port}/lab?token=test")
+        page.wait_for_function("() => window.jupyterapp !== undefined", timeout=120_000)
+        page.evaluate("""async () => {
+            const app = window.jupyterapp;
+            await app.started; await app.restored;
+            const panel = await app.commands.execute('docmanager:open',
+                {path: 'lessons/02_regression.py', factory: 'Jupytext Notebook'});
+            await panel.context.ready; await panel.sessionContext.ready;
+            window.lessonPanel = panel;
+            await app.commands.execute('notebook:run-all-cells');
+        }""")
+        page.wait_for_function("() => [...document.querySelectorAll('.jp-OutputArea-output')]"
+                               ".some(e => e.innerText.includes('claims hold'))", timeout=300_000)
+        page.wait_for_timeout(1000)
+        in_lesson = "window.lessonPanel.node.querySelectorAll"
+        images = page.evaluate(f"() => [...{in_lesson}('.jp-OutputArea-output img')].map(i => i.naturalWidth)")
+        formulas = page.evaluate(f"() => {in_lesson}('.jp-MarkdownOutput mjx-container').length")
+        text = page.evaluate(f"() => [...{in_lesson}('.jp-OutputArea-output')].map(e => e.innerText).join('\\n')")
+        results = page.evaluate(f"() => [...{in_lesson}('.jp-OutputArea-executeResult')].map(e => e.innerText)")
+        page.evaluate("async () => { await window.lessonPanel.context.save(); }")
+        page.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    assert len(images) == len(figure_names("02_regression")) and all(w > 0 for w in images), images
+    assert formulas >= 20, f"{formulas} typeset formulas"
+    assert "Traceback" not in text and "[FAILS]" not in text, text[-2000:]
+    assert re.search(r"02_regression: (\d+) of \1 claims hold", text), text[-2000:]
+    assert not [r for r in results if r.strip() == "True" or r.startswith("Lesson(")], "claim() or finish() showed a result"
+    assert lesson.read_bytes() == before, "saving in JupyterLab rewrote the lesson"
