@@ -136,6 +136,7 @@ async def _execute_all(notebooks, quick, parallel, timeout):
         async with gate:
             start = time.perf_counter()
             client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                                    extra_arguments=["--IPKernelApp.log_level=ERROR"],   # no start-up chatter
                                     resources={"metadata": {"path": str(lessons.HERE)}})
             await client.async_execute(env=env)
             seconds = time.perf_counter() - start
@@ -229,7 +230,8 @@ def build(out, quick=False, only=None, parallel=2):
     for folder in ("answers", "downloads", "_static"):
         (out / folder).mkdir(parents=True, exist_ok=True)
 
-    print(f"running {len(names)} lessons as notebooks{' in quick mode' if quick else ''}, {parallel} at a time")
+    mode = " in quick mode" if quick else ""
+    print(f"running {len(names)} lesson{'s' if len(names) > 1 else ''} as notebooks{mode}, {parallel} at a time")
     notebooks = {name: notebook_of(name) for name in names}
     seconds = execute(notebooks, quick=quick, parallel=parallel)
 
