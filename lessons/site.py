@@ -96,7 +96,6 @@ def notebook_of(number, answers_link="answers/{name}.html", executable=False):
     import jupytext
     from nbformat.v4 import new_code_cell, new_markdown_cell
 
-    name = lessons.name_of(number)
     notebook = jupytext.read(lessons.path_of(number))
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
@@ -114,7 +113,6 @@ def notebook_of(number, answers_link="answers/{name}.html", executable=False):
                 "pyproject.toml names no repository yet (`[project.urls] Repository`), so the notebook "
                 "cannot install it for you in Colab.")
         notebook.cells.insert(1, install)
-    notebook.metadata.setdefault("title", lessons.title_of(name))
     return notebook
 
 
@@ -187,7 +185,7 @@ def index_markdown(rows, quick):
     lines = [
         "# minigrad: the lessons",
         "",
-        "Ten notebooks on loss-function design, each run from top to bottom with its figures under "
+        "The notebooks of a lecture on loss-function design, each run from top to bottom with its figures under "
         "the cells that draw them. Every `claim(...)` prints **holds** or **FAILS** with the numbers "
         "behind it. Step through one yourself: download it as `.py` (JupyterLab opens it as a "
         "notebook with jupytext) or `.ipynb`.",

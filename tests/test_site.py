@@ -57,7 +57,7 @@ def save_as_jupyterlab_does(root_dir, path):
     manager.save({"type": "notebook", "format": "json", "content": notebook}, path)
 
 
-@pytest.mark.parametrize("name", IDS + ["your_own_loss"])
+@pytest.mark.parametrize("name", IDS)
 @pytest.mark.parametrize("root", ["repository", "lessons folder"])
 def test_saving_a_lesson_in_jupyterlab_leaves_it_byte_for_byte(name, root, tmp_path):
     pytest.importorskip("jupyter_server", reason="jupytext's contents manager needs jupyter_server (test extra)")
