@@ -2,12 +2,15 @@
 
     python -m lessons                    list the lessons
     python -m lessons 05                 run lesson 5: its claims, and its figures into ./plots
-    python -m lessons all                every lesson, one line of progress each
+    python -m lessons all                every lesson: its claims, then a line of its figures and time
     python -m lessons all --quick        small data, few steps (what the tests run), into ./plots/quick
     python -m lessons 05 --out DIR       write the figures to DIR instead
     python -m lessons all --seeds 3,4,5  run every multi-seed claim on these seeds (or MINIGRAD_SEEDS=3,4,5)
     python -m lessons 05 --format svg    figures as SVG (or pdf) for slides; --dpi 200 for sharper PNGs
-    python -m lessons notebooks [--out DIR]   one .ipynb per lesson (needs: pip install -e ".[notebooks]")
+    python -m lessons notebooks [--out DIR] [--executed] [--quick]
+                                         one .ipynb per lesson, with its outputs when --executed
+                                         (needs: pip install -e ".[notebooks]")
+    python -m lessons site --out DIR [--quick]   a website of the executed lessons (pip install -e ".[site]")
     python -m lessons answers [NN ...]   rerun the Try-it exercises and rewrite lessons/answers/NN_*.md
     python -m lessons holdrate [--write] how often each claim holds, one seed at a time (seeds 3-12)
 
@@ -27,6 +30,7 @@ Your own loss (see lessons/your_own_loss.py):
 import argparse
 import contextlib
 import io
+import os
 import sys
 import time
 from pathlib import Path
@@ -46,18 +50,37 @@ def run_one(number, quick, out, seeds=None, format="png", dpi=None):
     return lesson
 
 
-def write_notebooks(out):
+def write_notebooks(out, executed=False, quick=False):
+    """One .ipynb per lesson into `out`; with executed, run each (quick or not) and keep its outputs."""
     try:
-        import jupytext
+        import jupytext  # noqa: F401
+        import nbformat
+
+        from lessons import site
     except ImportError:
         print('error: writing notebooks needs jupytext: pip install -e ".[notebooks]"', file=sys.stderr)
         return 2
     out.mkdir(parents=True, exist_ok=True)
-    for number, name in lessons.available().items():
-        notebook = jupytext.read(lessons.path_of(number))
-        jupytext.write(notebook, out / f"{name}.ipynb")
-        print(f"  wrote {out / (name + '.ipynb')}")
-    print(f"open them with `jupyter lab {out}` (or upload one to Colab after `pip install` of this project)")
+    documentation, repository = site.published_urls()
+    answers_dir = os.path.relpath(lessons.HERE / "answers", out.resolve()).replace(os.sep, "/")
+    link = f"{documentation}/answers/{{name}}.html" if documentation else answers_dir + "/{name}.md"
+    notebooks = {name: site.notebook_of(number, link, executable=True) for number, name in lessons.available().items()}
+    if executed:
+        from nbclient.exceptions import CellExecutionError
+
+        try:
+            site.execute(notebooks, quick=quick)
+        except CellExecutionError as err:
+            print(f"error: a lesson raised while it ran:\n{err}", file=sys.stderr)
+            return 1
+    for name, notebook in notebooks.items():
+        nbformat.write(notebook, out / f"{name}.ipynb")
+        print(f"  wrote {out / (name + '.ipynb')}" + (" with its outputs" if executed else ""))
+    if not (documentation and repository):
+        print("note: pyproject.toml's [project.urls] do not say yet where the site (Documentation) and the "
+              "repository (Repository) are published, so the notebooks link the answers in this clone and "
+              "cannot install the project in Colab")
+    print(f"open them with `jupyter lab {out}`, or upload one to Colab")
     return 0
 
 
@@ -110,12 +133,13 @@ def main(argv=None):
         return write_answers([lessons.name_of(n)[:2] for n in argv[1:]] or list(lessons.available()))
     parser = argparse.ArgumentParser(prog="python -m lessons", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("lesson", nargs="?", help="a lesson number, 'all', 'notebooks' or 'answers'")
+    parser.add_argument("lesson", nargs="?", help="a lesson number, 'all', 'notebooks', 'answers' or 'site'")
     parser.add_argument("--quick", action="store_true", help="small data, few steps (figures to ./plots/quick)")
     parser.add_argument("--out", help="folder for the figures (default: ./plots)")
     parser.add_argument("--seeds", help="comma-separated seeds for every multi-seed claim (default: MINIGRAD_SEEDS, else 0,1,2)")
     parser.add_argument("--format", default="png", choices=helpers.FORMATS, help="figure file format (default: png)")
     parser.add_argument("--dpi", type=float, help="dots per inch of the written figures (default: 100)")
+    parser.add_argument("--executed", action="store_true", help="notebooks: run each one and keep its outputs")
     args = parser.parse_args(argv)
     try:
         seeds = helpers.seeds_from(args.seeds) if args.seeds is not None else None
@@ -130,7 +154,7 @@ def main(argv=None):
         print("\nrun one with `python -m lessons 05`, or every one with `python -m lessons all`")
         return 0
     if args.lesson == "notebooks":
-        return write_notebooks(Path(args.out or "notebooks"))
+        return write_notebooks(Path(args.out or "notebooks"), executed=args.executed, quick=args.quick)
     out = Path(args.out) if args.out else Path("plots") / ("quick" if args.quick else "")
     try:
         numbers = list(lessons.available()) if args.lesson == "all" else [lessons.name_of(args.lesson)[:2]]

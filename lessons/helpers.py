@@ -15,6 +15,7 @@ never by editing a lesson: MINIGRAD_QUICK=1, or `python -m lessons ... --quick`.
 Figures are written with fixed seeds and no timestamps, so a rerun writes the same bytes.
 """
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,7 +106,7 @@ class Lesson:
             from IPython.display import display
             display(fig)
             plt.close(fig)
-        elif backend in ("agg", "pdf", "svg", "ps", "cairo", "template"):
+        elif backend in _NO_SCREEN:
             plt.close(fig)                      # no screen: nothing to keep open
         # else: an interactive window (a script with a display, or ipympl); finish() shows them
 
@@ -126,7 +127,23 @@ class Lesson:
         backend = matplotlib.get_backend().lower()
         if plt.get_fignums() and "inline" not in backend and "ipympl" not in backend and "widget" not in backend:
             plt.show()
+        if _run_as_script(self.name) and backend in _NO_SCREEN and self.figures:
+            # `python lessons/05_focal.py` with no display: say where the figures went, or that none did
+            if self.saved:
+                print(f"{len(self.saved)} figures written to {self.saved[0].parent}")
+            else:
+                print(f"{len(self.figures)} figures drawn and none saved (no display here): "
+                      f"`python -m lessons {self.name[:2]}` writes them to ./plots")
         return self
+
+
+_NO_SCREEN = ("agg", "pdf", "svg", "ps", "cairo", "template")
+
+
+def _run_as_script(name):
+    """True when the lesson `name` is the script Python was started with (`python lessons/05_focal.py`)."""
+    main = sys.modules.get("__main__")
+    return Path(getattr(main, "__file__", None) or "").stem == name
 
 
 current = None
