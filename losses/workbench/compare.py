@@ -222,8 +222,8 @@ def agree(got, expected, rtol=1e-6, atol=1e-9):
 
 def finite_difference_mismatch(fn, args, wrt=(0,)):
     """None when backward's gradient of the scalar fn(*args) agrees with central finite differences
-    for the arguments `wrt` (numpy arrays, taken in float64), else why not: the input, the index,
-    both values there (the engine's `mg.gradcheck` does the comparison).
+    for the arguments `wrt` (numpy arrays, taken in float64), else why not: the input (counted
+    among those in wrt), the index, both values there (the engine's `mg.gradcheck` compares).
 
     >>> finite_difference_mismatch(lambda x: (x * x).sum(), [np.array([1.0, -2.0])]) is None
     True
