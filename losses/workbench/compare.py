@@ -7,7 +7,6 @@ Outcomes are reported as `Line`s of a `CheckResult` (both defined here).
 
     observe(fn, args, params, wrt=(0,))     an Observation: value, gradients, error, warnings
     mismatch(got, expected, rtol, atol)     None, or a Mismatch: the worst entry, both values there
-    worst_mismatch(got, expected)           None, or the index where they differ most
     agree(got, expected)                    True when the two match (NaN and inf in the same places)
     finite_difference_mismatch(fn, args)    None, or why backward disagrees with finite differences
 
@@ -27,7 +26,7 @@ import numpy as np
 
 import minigrad as mg
 
-__all__ = ["Observation", "observe", "Mismatch", "mismatch", "worst_mismatch", "agree",
+__all__ = ["Observation", "observe", "Mismatch", "mismatch", "agree",
            "finite_difference_mismatch", "number", "FAIL", "NOTE", "PASS", "SKIP", "WARN", "CheckResult", "Line"]
 
 
@@ -207,12 +206,6 @@ def mismatch(got, expected, rtol=1e-6, atol=1e-9):
         return None
     index = tuple(int(i) for i in np.unravel_index(np.argmax(excess), excess.shape))
     return Mismatch(index, got[index], expected[index], int((excess > 0).sum()), excess.size)
-
-
-def worst_mismatch(got, expected, rtol=1e-6, atol=1e-9):
-    """None when got matches expected, else the index (a tuple) of the worst entry; () for a shape mismatch."""
-    found = mismatch(got, expected, rtol, atol)
-    return None if found is None else found.index
 
 
 def agree(got, expected, rtol=1e-6, atol=1e-9):
