@@ -27,7 +27,7 @@ from lessons.exercises import available, grade
 from lessons.exercises.catalogue import EXERCISES
 from lessons.exercises.cli import main as exercises_main
 from lessons.exercises.cli import student_file
-from losses.workbench.compare import agree, observe, worst_mismatch
+from losses.workbench.compare import agree, mismatch, observe
 
 ROOT = Path(lessons.__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
@@ -316,11 +316,11 @@ def test_small_references_by_hand():
     assert np.allclose(q, [[0.05, 0.85, 0.05, 0.05]])
 
 
-def test_worst_mismatch_treats_nan_and_inf():
-    assert worst_mismatch(np.array([1.0, np.nan]), np.array([1.0, np.nan])) is None
-    assert worst_mismatch(np.array([np.inf, 2.0]), np.array([np.inf, 2.0])) is None
-    assert worst_mismatch(np.array([1.0, np.nan]), np.array([1.0, 5.0])) == (1,)
-    assert worst_mismatch(np.array([1.0]), np.array([1.0, 2.0])) == ()
+def test_mismatch_treats_nan_and_inf():
+    assert mismatch(np.array([1.0, np.nan]), np.array([1.0, np.nan])) is None
+    assert mismatch(np.array([np.inf, 2.0]), np.array([np.inf, 2.0])) is None
+    assert mismatch(np.array([1.0, np.nan]), np.array([1.0, 5.0])).index == (1,)
+    assert not mismatch(np.array([1.0]), np.array([1.0, 2.0])).same_shape
     assert agree(np.array([3]), np.array([3])) and not agree(np.array([3]), np.array([4]))
     seen = observe(lambda x: x.log(), [np.array([0.0])], wrt=(0,))
     assert seen.ok and seen.warnings and "divide by zero" in seen.warnings[0]

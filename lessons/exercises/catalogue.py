@@ -18,7 +18,7 @@ import numpy as np
 
 import losses
 import minigrad as mg
-from losses.workbench.compare import FAIL, PASS, agree, number, observe
+from losses.workbench.compare import FAIL, PASS, agree, mismatch, number, observe
 
 
 @dataclass
@@ -140,8 +140,9 @@ def _symmetric(solution):
     two, err2 = _prop(solution, [b, a])
     if err or err2:
         return FAIL, err or err2, "the function must run on these inputs"
-    if not agree(one.value, two.value, 1e-9, 1e-12):
-        i = int(np.argmax(np.abs(one.value - two.value)))
+    found = mismatch(one.value, two.value, 1e-9, 1e-12)
+    if found is not None:
+        (i,) = found.index
         return FAIL, (f"a residual of {number(b[i] - a[i])} gives {number(one.value[i])} but "
                       f"{number(a[i] - b[i])} gives {number(two.value[i])}"), \
             "over- and under-prediction by the same amount must cost the same: use |r|, not r, in the tests"

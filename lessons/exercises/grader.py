@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from losses.workbench.compare import FAIL, PASS, SKIP, CheckResult, Line, agree, number, observe, worst_mismatch
+from losses.workbench.compare import FAIL, PASS, SKIP, CheckResult, Line, agree, mismatch, number, observe
 
 from .catalogue import EXERCISES, NUMPY_ONLY, ONE_PER_ELEMENT, Case
 
@@ -118,6 +118,13 @@ def _weights(shape, seed):
 
 # ---- diagnosis: which slip is it? ----------------------------------------------------------
 
+def _all_agree(mine, theirs):
+    """Both None, or gradients (or Hessian-vector products) that agree one by one."""
+    if (mine is None) != (theirs is None):
+        return False
+    return mine is None or all(agree(a, b, 1e-4, 1e-7) for a, b in zip(mine, theirs))
+
+
 def _same(check, mine, theirs, ex):
     if not theirs.ok or theirs.value is None:
         return False
@@ -129,18 +136,11 @@ def _same(check, mine, theirs, ex):
     if check in ("values", "float32"):
         return values_agree
     if check == "gradient":
-        if mine.carries_grad != theirs.carries_grad:
-            return False
-        return values_agree and (mine.grads is None) == (theirs.grads is None) and (
-            mine.grads is None or all(agree(a, b, 1e-4, 1e-7) for a, b in zip(mine.grads, theirs.grads)))
+        return mine.carries_grad == theirs.carries_grad and values_agree and _all_agree(mine.grads, theirs.grads)
     if check == "curvature":
-        if (mine.hvp is None) != (theirs.hvp is None):
-            return False
-        return mine.hvp is None or all(agree(a, b, 1e-4, 1e-7) for a, b in zip(mine.hvp, theirs.hvp))
+        return _all_agree(mine.hvp, theirs.hvp)
     if check == "edges":
-        grads_agree = (mine.grads is None) == (theirs.grads is None) and (
-            mine.grads is None or all(agree(a, b, 1e-4, 1e-7) for a, b in zip(mine.grads, theirs.grads)))
-        return values_agree and grads_agree
+        return values_agree and _all_agree(mine.grads, theirs.grads)
     return False
 
 
@@ -218,15 +218,14 @@ def _compare_values(ex, solution, cases, dtype, rtol, atol, check):
                         "a float64 constant promoted the result: np.array(...) or np.float64 numbers, or "
                         "mg.where / mg.Tensor made of plain numbers alone; mix Python numbers into the "
                         "tensor arithmetic instead, or make arrays in the input's dtype")
-        where = worst_mismatch(seen.value, want.value, rtol, atol)
-        if where is not None:
-            if where == ():
+        found = mismatch(seen.value, want.value, rtol, atol)
+        if found is not None:
+            if not found.same_shape:
                 raise _Fail(f"on inputs of shape {np.shape(case.args[0])} you return shape "
                             f"{np.shape(seen.value)}, expected {want.value.shape}",
                             ONE_PER_ELEMENT)
-            got, expected = np.asarray(seen.value)[where], want.value[where]
-            raise _Fail(f"at {_where(ex, case, where, want.value.shape)} you give {_fmt(got)}, expected "
-                        f"{_fmt(expected)}", _diagnose(ex, check, case, seen, dtype,
+            raise _Fail(f"at {_where(ex, case, found.index, want.value.shape)} you give {_fmt(found.got)}, expected "
+                        f"{_fmt(found.expected)}", _diagnose(ex, check, case, seen, dtype,
                                                         fallback="compare your formula with the one above, "
                                                                  "term by term, on this input"))
     return len(cases)
@@ -270,12 +269,12 @@ def _check_gradient(ex, solution, cases, values_ok):
         if all(not np.any(g) for g in seen.grads) and any(np.any(g) for g in want.grads):
             raise _Fail(f"on {case.label}: every gradient is 0", DISCONNECTED)
         for name_index, got, expected in zip(ex.wrt, seen.grads, want.grads):
-            where = worst_mismatch(got, expected, 1e-5, 1e-8)
-            if where is not None:
-                name = ex.arg_names[name_index]
+            found = mismatch(got, expected, 1e-5, 1e-8)
+            if found is not None:
+                name, where = ex.arg_names[name_index], found.index
                 raise _Fail(f"∂/∂{name} at {_where(ex, case, where[:want.value.ndim], want.value.shape)} (upstream gradient "
-                            f"{_fmt(w[where[:w.ndim]])}): you give {_fmt(got[where])}, "
-                            f"expected {_fmt(expected[where])}",
+                            f"{_fmt(w[where[:w.ndim]])}): you give {_fmt(found.got)}, "
+                            f"expected {_fmt(found.expected)}",
                             _diagnose(ex, "gradient", case, seen, np.float64, w,
                                       fallback="differentiate your formula by hand on this input and compare"))
     if not values_ok:
@@ -300,10 +299,10 @@ def _check_curvature(ex, solution, cases):
                         _diagnose(ex, "curvature", case, seen, np.float64, w, direction,
                                   fallback="compute the gradient with tensor operations, not numpy"))
         for got, expected in zip(seen.hvp, want.hvp):
-            where = worst_mismatch(got, expected, 1e-5, 1e-8)
-            if where is not None:
-                raise _Fail(f"Hessian·v at {_where(ex, case, where, got.shape)}: you give {_fmt(got[where])}, "
-                            f"expected {_fmt(expected[where])}",
+            found = mismatch(got, expected, 1e-5, 1e-8)
+            if found is not None:
+                raise _Fail(f"Hessian·v at {_where(ex, case, found.index, got.shape)}: you give {_fmt(found.got)}, "
+                            f"expected {_fmt(found.expected)}",
                             _diagnose(ex, "curvature", case, seen, np.float64, w, direction,
                                       fallback="check the kinks: where does your loss bend?"))
     return "the second derivative through backward(create_graph=True) matches"
@@ -319,21 +318,21 @@ def _check_edges(ex, solution):
             if not seen.ok:
                 raise _Fail(f"on {tag} it raised {seen.error}", "edge cases must not raise")
             rtol = ex.rtol if dtype == np.float64 else 2e-4
-            where = worst_mismatch(seen.value, want.value, rtol, max(ex.atol, 1e-5 if dtype == np.float32 else 0))
+            values = mismatch(seen.value, want.value, rtol, max(ex.atol, 1e-5 if dtype == np.float32 else 0))
             hint = None
-            if where is not None and where != ():
-                found = (f"at {_where(ex, case, where, want.value.shape)}{name} you give "
-                         f"{_fmt(np.asarray(seen.value)[where])}, expected {_fmt(want.value[where])}")
-            elif where == ():
+            if values is not None and values.same_shape:
+                found = (f"at {_where(ex, case, values.index, want.value.shape)}{name} you give "
+                         f"{_fmt(values.got)}, expected {_fmt(values.expected)}")
+            elif values is not None:
                 found = f"on {tag} you return shape {np.shape(seen.value)}, expected {want.value.shape}"
             else:
                 found = None
                 for i, got, expected in zip(ex.wrt, seen.grads or [], want.grads or []):
-                    bad = worst_mismatch(got, expected, 1e-4, 1e-7)
+                    bad = mismatch(got, expected, 1e-4, 1e-7)
                     if bad is not None:
-                        row = bad[:want.value.ndim]
+                        row = bad.index[:want.value.ndim]
                         found = (f"∂/∂{ex.arg_names[i]} at {_where(ex, case, row, want.value.shape)}{name}: "
-                                 f"you give {_fmt(got[bad])}, expected {_fmt(expected[bad])}")
+                                 f"you give {_fmt(bad.got)}, expected {_fmt(bad.expected)}")
                         break
                 if found is None and seen.warnings and not want.warnings:
                     found = f"on {tag} numpy warned '{seen.warnings[0]}'"

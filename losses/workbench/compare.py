@@ -1,21 +1,24 @@
-"""Compare a function with a reference: values, gradients through backward, curvature.
+"""The one checking machinery of `losses.check` and `lessons.exercises.grade`.
 
-The machinery under `lessons.exercises.grade` (and available to `check`): call a
-function on given inputs without letting it raise, record what numpy warned, take its
-gradients and a Hessian-vector product through the engine, and find the entry where
-two results disagree most. Outcomes are reported as `properties.Line`s.
+Call a function on given inputs without letting it raise, record what numpy warned,
+take its gradients and a Hessian-vector product through the engine; compare two results
+and find the entry where they disagree most; compare backward with finite differences.
+Outcomes are reported as `Line`s of a `CheckResult` (both defined here).
 
     observe(fn, args, params, wrt=(0,))     an Observation: value, gradients, error, warnings
-    worst_mismatch(got, expected)           None, or the index where they differ most
+    mismatch(got, expected, rtol, atol)     None, or a Mismatch: the worst entry, both values there
     agree(got, expected)                    True when the two match (NaN and inf in the same places)
+    finite_difference_mismatch(fn, args)    None, or why backward disagrees with finite differences
 
     >>> import minigrad as mg
     >>> seen = observe(lambda x: x * x, [np.array([1.0, -2.0])], wrt=(0,), curvature=True)
     >>> seen.value, seen.grads[0], seen.hvp[0]          # x², 2x·w and 2·v with w = v = 1
     (array([1., 4.]), array([ 2., -4.]), array([2., 2.]))
-    >>> worst_mismatch(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.5, 3.0]))
-    (1,)
+    >>> found = mismatch(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.5, 3.0]))
+    >>> found.index, float(found.got), float(found.expected), found.count
+    ((1,), 2.0, 2.5, 1)
 """
+import textwrap
 import warnings
 from dataclasses import dataclass, field
 
@@ -23,11 +26,68 @@ import numpy as np
 
 import minigrad as mg
 
-from .properties import FAIL, NOTE, PASS, SKIP, WARN, CheckResult, Line
+__all__ = ["Observation", "observe", "Mismatch", "mismatch", "agree",
+           "finite_difference_mismatch", "number", "FAIL", "NOTE", "PASS", "SKIP", "WARN", "CheckResult", "Line"]
 
-__all__ = ["Observation", "observe", "worst_mismatch", "agree", "number", "FAIL", "NOTE", "PASS", "SKIP",
-           "WARN", "CheckResult", "Line"]
 
+# ---- the report: one line per property or check ----------------------------------------
+
+PASS, FAIL, WARN, NOTE, SKIP = "pass", "FAIL", "warn", "note", "skip"
+
+
+@dataclass
+class Line:
+    """One property: its key, a title, a status (pass / FAIL / warn / note / skip) and why."""
+    key: str
+    title: str
+    status: str
+    detail: str
+
+    @property
+    def failed(self):
+        return self.status == FAIL
+
+
+@dataclass
+class CheckResult:
+    """What `check` found: `result.passed`, `result["extremes"].status`, `print(result)`."""
+    name: str
+    kind: str
+    signature: str
+    params: dict
+    lines: list = field(default_factory=list)
+
+    @property
+    def passed(self):
+        return not self.failures
+
+    @property
+    def failures(self):
+        return [line for line in self.lines if line.failed]
+
+    def __getitem__(self, key):
+        for line in self.lines:
+            if line.key == key:
+                return line
+        raise KeyError(f"no check line {key!r}; lines: {', '.join(line.key for line in self.lines)}")
+
+    def report(self):
+        width = max(len(line.title) for line in self.lines)
+        out = [f"check {self.signature}  [{self.kind}]"]
+        indent = " " * (len("  [pass] ") + width + 2)
+        for line in self.lines:
+            head = f"  [{line.status:>4}] {line.title:<{width}}  "
+            out.append(textwrap.fill(line.detail, width=max(110, len(head) + 40), initial_indent=head,
+                                     subsequent_indent=indent, break_on_hyphens=False))
+        count = {s: sum(line.status == s for line in self.lines) for s in (PASS, WARN, FAIL)}
+        out.append(f"{count[PASS]} passed, {count[WARN]} warned, {count[FAIL]} failed"
+                   + (": every check holds" if self.passed else ""))
+        return "\n".join(out)
+
+    __str__ = report
+
+
+# ---- calling a function ---------------------------------------------------------------------
 
 @dataclass
 class Observation:
@@ -104,29 +164,73 @@ def observe(fn, args, params=None, wrt=(), weights=None, curvature=False, direct
     return seen
 
 
-def agree(got, expected, rtol=1e-6, atol=1e-9):
-    """Same shape and close everywhere; NaN matches NaN and inf matches an inf of the same sign."""
-    return worst_mismatch(got, expected, rtol, atol) is None and np.shape(got) == np.shape(expected)
+# ---- comparing two results -------------------------------------------------------------------
+
+@dataclass
+class Mismatch:
+    """Where two results differ most: the entry's index, got and expected there, and how many of
+    the entries compared differ. When the shapes differ: index (), and got and expected are the shapes."""
+    index: tuple
+    got: object
+    expected: object
+    count: int
+    compared: int
+    same_shape: bool = True
 
 
-def worst_mismatch(got, expected, rtol=1e-6, atol=1e-9):
-    """None when got matches expected, else the index (a tuple) of the worst entry; () for a shape mismatch."""
-    got, expected = np.asarray(got), np.asarray(expected)
-    if got.shape != expected.shape:
-        return ()
+def _excess(got, expected, rtol, atol):
+    """Per entry, by how much got misses expected: > 0 is a mismatch.
+
+    Numbers: |got − expected| − (atol + rtol·|expected|), as numpy's isclose; NaN matches NaN,
+    inf matches an inf of the same sign, NaN against a number is the worst mismatch.
+    Integers and bools (labels, indices): 1 where they differ, else −1.
+    """
     if got.dtype.kind not in "fc" or expected.dtype.kind not in "fc":
-        bad = got != expected
-        return tuple(int(i) for i in np.argwhere(bad)[0]) if bad.any() else None
+        return np.where(got != expected, 1.0, -1.0)
     g, e = got.astype(np.float64), expected.astype(np.float64)
     both_nan = np.isnan(g) & np.isnan(e)
     same_inf = np.isinf(g) & np.isinf(e) & (np.sign(g) == np.sign(e))
     with np.errstate(invalid="ignore", over="ignore"):
         gap = np.abs(g - e) - (atol + rtol * np.abs(e))
     gap = np.where(both_nan | same_inf, -1.0, gap)
-    gap = np.where(np.isnan(gap), np.inf, gap)             # NaN against a number: the worst mismatch
-    if not (gap > 0).any():
+    return np.where(np.isnan(gap), np.inf, gap)
+
+
+def mismatch(got, expected, rtol=1e-6, atol=1e-9):
+    """None when got matches expected entry by entry (see _excess), else a Mismatch at the worst entry."""
+    got, expected = np.asarray(got), np.asarray(expected)
+    if got.shape != expected.shape:
+        return Mismatch((), got.shape, expected.shape, got.size, max(got.size, expected.size), same_shape=False)
+    excess = _excess(got, expected, rtol, atol)
+    if not (excess > 0).any():
         return None
-    return tuple(int(i) for i in np.unravel_index(np.argmax(gap), gap.shape))
+    index = tuple(int(i) for i in np.unravel_index(np.argmax(excess), excess.shape))
+    return Mismatch(index, got[index], expected[index], int((excess > 0).sum()), excess.size)
+
+
+def agree(got, expected, rtol=1e-6, atol=1e-9):
+    """Same shape and close everywhere; NaN matches NaN and inf matches an inf of the same sign."""
+    return mismatch(got, expected, rtol, atol) is None
+
+
+def finite_difference_mismatch(fn, args, wrt=(0,)):
+    """None when backward's gradient of the scalar fn(*args) agrees with central finite differences
+    for the arguments `wrt` (numpy arrays, taken in float64), else why not: the input (counted
+    among those in wrt), the index, both values there (the engine's `mg.gradcheck` compares).
+
+    >>> finite_difference_mismatch(lambda x: (x * x).sum(), [np.array([1.0, -2.0])]) is None
+    True
+    """
+    def fn_of_checked(*checked):
+        full = list(args)
+        for i, x in zip(wrt, checked):
+            full[i] = x
+        return fn(*full)
+    try:
+        mg.gradcheck(fn_of_checked, *[np.array(args[i], dtype=np.float64) for i in wrt])
+    except mg.GradcheckError as err:
+        return str(err).split(". Check")[0].replace("gradcheck: ", "")
+    return None
 
 
 def number(x):

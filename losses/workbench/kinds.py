@@ -22,6 +22,7 @@ import numpy as np
 import minigrad as mg
 
 from .. import validate
+from . import compare
 
 NUDGE = 1e-3           # "near a kink": far enough that finite differences (eps 1e-6) stay on one side
 HUGE = 1e4             # huge logits and distances; huge residuals are 1e6
@@ -164,10 +165,11 @@ class Kind:
         if closed is None:
             return None
         expected, slope = closed(x), self.slope(x, case)
-        gap = np.where(np.isfinite(expected), np.abs(slope - expected), 0.0)    # NaN: not given there
-        bad = gap > 1e-6 + 1e-5 * np.abs(np.nan_to_num(expected))
-        i = int(np.argmax(gap))
-        return i, expected[i], slope[i], int(bad.sum()), int(np.isfinite(expected).sum())
+        given = np.flatnonzero(np.isfinite(expected))            # NaN: not given there
+        found = compare.mismatch(slope[given], expected[given], rtol=1e-5, atol=1e-6)
+        if found is None:
+            return None, None, None, 0, len(given)
+        return int(given[found.index[0]]), found.expected, found.got, found.count, len(given)
 
     def from_output(self, z):
         """The axis value for a model output z (identity, or p = σ(z) for probability inputs)."""

@@ -26,70 +26,15 @@ Each line tests one property on inputs that fit the loss's kind (see
     >>> result.passed, result["robust"].detail.startswith("yes")
     (True, True)
 """
-import textwrap
 import warnings
-from dataclasses import dataclass, field
 
 import numpy as np
 
 import minigrad as mg
 
 from . import kinds
+from .compare import FAIL, NOTE, PASS, SKIP, WARN, CheckResult, Line, agree, finite_difference_mismatch, observe
 from .registry import get, make_info
-
-PASS, FAIL, WARN, NOTE, SKIP = "pass", "FAIL", "warn", "note", "skip"
-
-
-@dataclass
-class Line:
-    """One property: its key, a title, a status (pass / FAIL / warn / note / skip) and why."""
-    key: str
-    title: str
-    status: str
-    detail: str
-
-    @property
-    def failed(self):
-        return self.status == FAIL
-
-
-@dataclass
-class CheckResult:
-    """What `check` found: `result.passed`, `result["extremes"].status`, `print(result)`."""
-    name: str
-    kind: str
-    signature: str
-    params: dict
-    lines: list = field(default_factory=list)
-
-    @property
-    def passed(self):
-        return not self.failures
-
-    @property
-    def failures(self):
-        return [line for line in self.lines if line.failed]
-
-    def __getitem__(self, key):
-        for line in self.lines:
-            if line.key == key:
-                return line
-        raise KeyError(f"no check line {key!r}; lines: {', '.join(line.key for line in self.lines)}")
-
-    def report(self):
-        width = max(len(line.title) for line in self.lines)
-        out = [f"check {self.signature}  [{self.kind}]"]
-        indent = " " * (len("  [pass] ") + width + 2)
-        for line in self.lines:
-            head = f"  [{line.status:>4}] {line.title:<{width}}  "
-            out.append(textwrap.fill(line.detail, width=max(110, len(head) + 40), initial_indent=head,
-                                     subsequent_indent=indent, break_on_hyphens=False))
-        count = {s: sum(line.status == s for line in self.lines) for s in (PASS, WARN, FAIL)}
-        out.append(f"{count[PASS]} passed, {count[WARN]} warned, {count[FAIL]} failed"
-                   + (": every check holds" if self.passed else ""))
-        return "\n".join(out)
-
-    __str__ = report
 
 
 class _Failure(Exception):
@@ -100,30 +45,24 @@ def _fmt(v):
     return np.array2string(np.asarray(v, dtype=float).ravel(), precision=3, max_line_width=200, threshold=6)
 
 
-def _evaluate(k, inputs, reduction="none", grads=True):
-    """The loss's values (per sample by default) and the gradients of their sum."""
-    tensors = k.tensors(inputs, requires_grad=grads)
-    value = k.call(tensors, reduction=reduction)
-    if not isinstance(value, mg.Tensor):
-        raise _Failure(f"returned {type(value).__name__}, not a minigrad Tensor")
-    wanted = [tensors[i] for i in k.differentiable]
-    if not grads or not value.requires_grad:
-        return value.data, [np.zeros_like(t.data) for t in wanted]
-    return value.data, [g.data for g in mg.grad(value.sum(), wanted)]
+def _evaluate(k, inputs, reduction="none", grads=True, dtype=np.float64):
+    """The loss's values (per sample by default) and the gradients of their sum (None when the values
+    carry no gradient), as `observe` sees them."""
+    seen = observe(lambda *xs: k.call(xs, reduction=reduction), inputs, wrt=k.differentiable if grads else (),
+                   dtype=dtype)
+    for message in seen.warnings:      # observe records numpy's warnings; pass them on to check's lines
+        warnings.warn(message, RuntimeWarning, stacklevel=2)
+    if not seen.ok:
+        raise _Failure(f"raised {seen.error}")
+    if not seen.is_tensor:
+        raise _Failure(f"returned {type(seen.returned).__name__}, not a minigrad Tensor")
+    return seen.value, seen.grads
 
 
 def _gradcheck(k, inputs, reduction):
-    positions = list(k.differentiable)
-
-    def fn(*xs):
-        args = list(inputs)
-        for i, x in zip(positions, xs):
-            args[i] = x
-        return k.call(args, reduction=reduction).sum()
-    try:
-        mg.gradcheck(fn, *[np.array(inputs[i], dtype=np.float64) for i in positions])
-    except mg.GradcheckError as err:
-        raise _Failure(str(err).split(". Check")[0].replace("gradcheck: ", "")) from None
+    found = finite_difference_mismatch(lambda *xs: k.call(xs, reduction=reduction).sum(), inputs, k.differentiable)
+    if found:
+        raise _Failure(found)
 
 
 def _mean(k, inputs):
@@ -182,7 +121,7 @@ def _extremes(info, k, rng):
         value, grads = _evaluate(k, inputs)
         if not np.all(np.isfinite(value)):
             raise _Failure(f"value is {_fmt(value)} at {description}")
-        for i, g in zip(k.differentiable, grads):
+        for i, g in zip(k.differentiable, grads or []):
             if not np.all(np.isfinite(g)):
                 name = info.inputs[i] if i < len(info.inputs) else "input"
                 raise _Failure(f"gradient for {name} is not finite at {description}: {_fmt(g)}")
@@ -262,20 +201,20 @@ def _reductions_line(info, k, rng):
         raise _Failure(f'reduction="none" gave shape {none.shape} for {info.inputs[0]} of shape '
                        f"{inputs[0].shape}; expected {expected}, one value per {k.values}"
                        f"{k.shape_hint(none.shape, inputs)}")
-    if total.size != 1 or not np.allclose(total.data, none.data.sum(), rtol=1e-9, atol=1e-12):
+    if total.size != 1 or not agree(total.data.sum(), none.data.sum(), rtol=1e-9, atol=1e-12):
         raise _Failure(f'reduction="sum" gave {_fmt(total.data)}, but the "none" values add up to '
                        f"{none.data.sum():.6g} (is the reduction argument ignored?)")
     return PASS, f'"none" keeps {none.shape}, "sum" adds them up'
 
 
 def _float32(info, k, rng):
-    tensors = k.tensors(k.float32(k.samples(rng)[0]))
-    value = k.call(tensors, reduction="mean")
+    value, grads = _evaluate(k, k.samples(rng)[0], reduction="mean", dtype=np.float32)
     if value.dtype != np.float32:
         raise _Failure(f"float32 inputs gave a {value.dtype} value (make constants with "
                        f"mg.wrap(c, like=x) so they keep the input's dtype)")
-    wanted = [tensors[i] for i in k.differentiable]
-    for g in mg.grad(value.sum(), wanted):
+    if grads is None:
+        raise _Failure("the float32 value carries no gradient (requires_grad=False): is it computed with numpy?")
+    for g in grads:
         if g.dtype != np.float32:
             raise _Failure(f"float32 inputs gave a {g.dtype} gradient")
     return PASS, "float32 in, float32 value and gradients out"
