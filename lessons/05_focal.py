@@ -198,17 +198,16 @@ CE, BALANCED, POS_WEIGHTED, FOCAL = names
 # %% [markdown]
 # Parts 4 and 6 train more models in the same run; they are defined here so that one training loop
 # serves all. Part 5: an α × γ grid of focal losses — for each γ the α's sit side by side in one
-# tensor, with $\alpha_t = \alpha$ on positives and $1 - \alpha$ on negatives (what
-# `losses.focal(..., alpha=α)` does). Part 6: cross-entropy and the focal loss started, as Lin et al.
+# tensor, column k trained with `losses.focal(..., alpha=ALPHAS[k], gamma=γ)` (only the summed loss
+# matters for training, so each column's loss is summed on its own). Part 6: cross-entropy and the focal loss started, as Lin et al.
 # start RetinaNet, from the bias $b = \log\frac{\pi}{1 - \pi}$ that makes every first prediction
 # $p = \pi$ (`PRIOR`), instead of from $b = 0$.
 
 # %%
 ALPHAS = (0.1, 0.25, 0.5, 0.75, 0.9)      # Try it 4: (0.9, 0.75, 0.5, 0.25, 0.1)
 GRID_GAMMAS = (0.0, 0.5, 1.0, 2.0)
-alpha_row = np.array(ALPHAS)
-grid = {f"grid γ = {g:g}": (lambda z, t, g=g: losses.focal(z, t, alpha=None, gamma=g, reduction="none")
-                             * np.where(t == 1, alpha_row, 1 - alpha_row))
+grid = {f"grid γ = {g:g}": (lambda z, t, g=g: sum(losses.focal(z[..., k], t[..., k], alpha=a, gamma=g, reduction="sum")
+                                                 for k, a in enumerate(ALPHAS)))
         for g in GRID_GAMMAS}
 PRIOR = 0.01            # Lin et al.'s π
 prior_bias = np.log(PRIOR) - np.log1p(-PRIOR)           # σ(b) = π

@@ -1,5 +1,5 @@
 """Try-it answers and counterfactuals for lesson 05 (see lessons/answers/__init__.py)."""
-from lessons.answers import Counterfactual, Exercise
+from lessons.answers import Counterfactual, Exercise, LibraryFault
 
 EXERCISES = [
     Exercise(
@@ -42,9 +42,47 @@ COUNTERFACTUALS = [
     Counterfactual({"GAMMA": 0.0},
                    fails=("reweighting_raises_recall", "focal_ignores_easy_examples", "easy_negatives_turned_down"),
                    reason="focal loss with γ = 0 and no α is cross-entropy"),
-    Counterfactual({"ALPHAS": (0.75, 0.5, 0.25)}, fails=("alpha_weights_minority",),
-                   reason="flipped, the claim asks α = 0.25 to find more positives than α = 0.75"),
+    Counterfactual({"ALPHAS": (0.9, 0.75, 0.5, 0.25, 0.1)}, fails=("alpha_weights_minority",),
+                   reason="flipped, the claim asks α = 0.1 to find more positives than α = 0.9"),
+    Counterfactual({"GRID_GAMMAS": (2.0, 1.0, 0.5, 0.0)}, fails=("small_alpha_cheaper_with_gamma",),
+                   reason="reversed, the claim asks α = 0.25 to cost less at γ = 0 than at γ = 2"),
+    Counterfactual({"PRIOR": 0.5}, fails=("prior_bias_avoids_collapse",),
+                   reason="π = ½ is the bias b = 0: both starts are the same"),
+    Counterfactual({"POS_WEIGHT": 1.0}, fails=("reweighting_miscalibrates",),
+                   reason="pos_weight = 1 is cross-entropy, exactly as calibrated"),
+    Counterfactual({"FIXED_PRECISION": 1.0}, fails=("same_recall_at_precision",),
+                   reason="at a precision of 1 the recall is decided by the one highest-scored negative, "
+                          "and the losses differ there"),
     Counterfactual({"CUMULATIVE_GAMMAS": (2.0, 1.0, 0.5, 0.0)},
                    fails=("gamma_concentrates_loss", "negatives_feel_gamma_more"),
                    reason="reversed, the claims compare γ = 0 against γ = 2: the easy examples' share grows"),
+]
+
+# the focal loss with its modulating factor turned the wrong way: pₜ^γ, so easy examples keep their loss
+EASY_FOCUSED = ("lambda logits, target, alpha=0.25, gamma=2.0, reduction='mean': "
+                "(lambda z, t: (lambda v: v if reduction == 'none' else (v.mean() if reduction == 'mean' else v.sum()))("
+                "original(z, t, alpha=alpha, gamma=0.0, reduction='none') "
+                "* mg.where(t == 1, z.sigmoid(), 1 - z.sigmoid()) ** gamma))"
+                "(logits if isinstance(logits, mg.Tensor) else mg.Tensor(np.asarray(logits, dtype=float)), np.asarray(target))")
+
+LIBRARY_FAULTS = [
+    LibraryFault({"losses.focal": "lambda logits, target, alpha=0.25, gamma=2.0, reduction='mean': "
+                                  "original(logits, target, alpha=alpha, gamma=0.0, reduction=reduction)"},
+                 fails=("focal_is_scaled_ce", "focal_gradient_closed_form", "reweighting_raises_recall",
+                        "focal_ignores_easy_examples", "gamma_concentrates_loss", "small_alpha_cheaper_with_gamma",
+                        "easy_negatives_turned_down"),
+                 reason="a focal loss that ignores γ is (α-balanced) cross-entropy"),
+    LibraryFault({"losses.focal": "lambda logits, target, alpha=0.25, gamma=2.0, reduction='mean': "
+                                  "original(logits, target, alpha=None if alpha is None else 1 - alpha, gamma=gamma, "
+                                  "reduction=reduction)"},
+                 fails=("reweighting_raises_recall", "alpha_weights_minority"),
+                 reason="α applied to the negatives: α = 0.75 now weights the rare class down"),
+    LibraryFault({"losses.focal": EASY_FOCUSED},
+                 fails=("focal_is_scaled_ce", "focal_ignores_easy_examples", "easy_negatives_turned_down"),
+                 reason="(pₜ)^γ instead of (1 − pₜ)^γ turns the hard examples down, not the easy ones"),
+    LibraryFault({"losses.binary_cross_entropy_with_logits":
+                  "lambda logits, target, pos_weight=None, reduction='mean': original(logits, target, reduction=reduction)"},
+                 fails=("reweighting_raises_recall", "recall_costs_precision", "reweighting_miscalibrates",
+                        "log_w_recalibrates"),
+                 reason="pos_weight ignored: the pos_weight model is cross-entropy, and subtracting log w miscalibrates it"),
 ]
