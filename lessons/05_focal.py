@@ -199,9 +199,9 @@ CE, BALANCED, POS_WEIGHTED, FOCAL = names
 # Parts 4 and 6 train more models in the same run; they are defined here so that one training loop
 # serves all. Part 5: an α × γ grid of focal losses — for each γ the α's sit side by side in one
 # tensor, column k trained with `losses.focal(..., alpha=ALPHAS[k], gamma=γ)` (only the summed loss
-# matters for training, so each column's loss is summed on its own). Part 6: cross-entropy and the focal loss started, as Lin et al.
-# start RetinaNet, from the bias $b = \log\frac{\pi}{1 - \pi}$ that makes every first prediction
-# $p = \pi$ (`PRIOR`), instead of from $b = 0$.
+# matters for training, so each column's loss is summed on its own). Part 6: cross-entropy and the
+# focal loss started, as Lin et al. start RetinaNet, from the bias $b = \log\frac{\pi}{1 - \pi}$ that
+# makes every first prediction $p = \pi$ (`PRIOR`), instead of from $b = 0$.
 
 # %%
 ALPHAS = (0.1, 0.25, 0.5, 0.75, 0.9)      # Try it 4: (0.9, 0.75, 0.5, 0.25, 0.1)

@@ -16,7 +16,10 @@ EXERCISES = [
         expect={"svm_needs_only_support_vectors": False},
         why="The points with 0.5 ≤ m < 1 are support vectors: they pull on the optimum. Drop them and the optimum "
             "moves — with only two or three points left the SVM changes by more than the size of (w, b) itself. "
-            "Only the points with zero gradient (m > 1) are free to remove."),
+            "Only the points with zero gradient (m > 1) are free to remove.",
+        explain={"svm_needs_only_support_vectors":
+                 "It fails for the SVM's half: the dropped points with 0.5 ≤ m < 1 had a hinge gradient of exactly −1, "
+                 "so they were pulling on (w, b); without them the SVM moves by far more than 1%."}),
     Exercise(
         "Two small penalties, λ = 0.03 and 0.1",
         edit={"LAMBDAS": (0.03, 0.1)},
@@ -24,7 +27,12 @@ EXERCISES = [
         why="Both λ are below the threshold where it pays to let a point into the margin: each SVM is the "
             "hard-margin SVM, the line in the middle of the widest empty gap. The two widths are the same number "
             "(the widest gap), so the margin does not widen with λ here — it only starts growing once λ is large "
-            "enough to trade points inside the margin for a smaller ‖w‖."),
+            "enough to trade points inside the margin for a smaller ‖w‖.",
+        explain={"hinge_finds_widest_gap":
+                 "Still holds: λ = 0.03 is even further below the threshold, so the SVM is the hard-margin one.",
+                 "margin_widens_with_lambda":
+                 "Fails on its last part: it starts at the widest gap and never narrows, but two small λ give the "
+                 "same width, so it does not end 1.5× wider."}),
 ]
 
 COUNTERFACTUALS = [
