@@ -67,9 +67,9 @@ COUNTERFACTUALS = [
                    reason="reversed, the claim asks α = 0.25 to cost less at γ = 0 than at γ = 2"),
     Counterfactual({"PRIOR": 0.5}, fails=("prior_bias_avoids_collapse",),
                    reason="π = ½ is the bias b = 0: both starts are the same"),
-    Counterfactual({"FIXED_PRECISION": 1.0}, fails=("same_recall_at_precision",),
-                   reason="at a precision of 1 the recall is decided by the one highest-scored negative, "
-                          "and the losses differ there"),
+    Counterfactual({"POSITIVE_SPREAD": (3.0, 0.3)}, fails=("same_recall_at_precision", "same_ranking"),
+                   reason="with the positives' cloud stretched along x₁ the best linear direction depends on how the "
+                          "classes are weighted: the losses rank differently"),
     Counterfactual({"CUMULATIVE_GAMMAS": (2.0, 1.0, 0.5, 0.0)},
                    fails=("gamma_concentrates_loss", "negatives_feel_gamma_more"),
                    reason="reversed, the claims compare γ = 0 against γ = 2: the easy examples' share grows"),
