@@ -509,7 +509,8 @@ ax_ece.axhline(base_rate, color="0.3", ls=":", lw=1.5, label=f"ECE of p = 0 ever
 ax_ece.set_yscale("log")
 ax_ece.set_ylabel("expected calibration error (held-out, log scale)")
 ax_ece.set_title("Re-weighting costs calibration; − log w repairs pos_weight's", fontsize=10)
-ax_ece.legend(loc="upper left")
+ax_ece.set_ylim(top=0.6)
+ax_ece.legend(loc="upper left", fontsize=8)
 fig.tight_layout()
 show(fig, "calibration")
 
@@ -580,8 +581,8 @@ axes[0].set_ylabel("cumulative share of the loss")
 moved = {kind: 100 * (easiest_share(cumulative[0, kind, CUMULATIVE_GAMMAS[0]], EASIEST)
                       - easiest_share(cumulative[0, kind, CUMULATIVE_GAMMAS[-1]], EASIEST))
          for kind in ("negatives", "positives")}
-fig.suptitle(f"From γ = {CUMULATIVE_GAMMAS[0]:g} to {CUMULATIVE_GAMMAS[-1]:g} the easiest {EASIEST:.0%} lose "
-             f"{moved['negatives']:.0f} points of the negatives' loss and {moved['positives']:.0f} of the positives'")
+fig.suptitle(f"From γ = {CUMULATIVE_GAMMAS[0]:g} to {CUMULATIVE_GAMMAS[-1]:g} the easiest {EASIEST:.0%} of the negatives "
+             f"lose {moved['negatives']:.0f} points of their share of the loss; of the positives, {moved['positives']:.0f}")
 fig.tight_layout()
 show(fig, "cumulative_loss")
 

@@ -5,7 +5,12 @@ EXERCISES = [
     Exercise(
         "Focus harder, γ = 5",
         edit={"GAMMA": 5.0},
-        expect={"reweighting_raises_recall": True, "focal_ignores_easy_examples": True},
+        expect={"reweighting_raises_recall": True, "focal_ignores_easy_examples": True,
+                "easy_negatives_turned_down": False},
+        explain={"easy_negatives_turned_down":
+                 "Fails on its first part: with γ = 5 the model stops pushing a negative so early that only 6–14% of "
+                 "the examples ever become easy negatives (pₜ > 0.9), not over a third. The few there are carry "
+                 "0.0% of the loss — γ = 5 turns them down even harder; there are just not many left to turn down."},
         why="γ = 5 turns an example with pₜ = 0.9 down by 0.1⁵ = 10⁻⁵ instead of 10⁻², so the easy examples' share "
             "of the gradient drops from about 3% to 0.0%. The model listens almost only to the hard examples — mostly "
             "positives and the negatives near them — so its threshold moves a little further toward the negatives: "
@@ -15,13 +20,15 @@ EXERCISES = [
         "pos_weight = 1",
         edit={"POS_WEIGHT": 1.0},
         expect={"reweighting_raises_recall": False, "recall_costs_precision": False, "same_ranking": True,
-                "reweighting_miscalibrates": False, "log_w_recalibrates": True},
+                "reweighting_miscalibrates": False, "log_w_recalibrates": False},
         explain={"reweighting_raises_recall": "pos_weight BCE with w = 1 is cross-entropy: same recall, not more.",
                  "recall_costs_precision": "…and the same precision, not less.",
                  "reweighting_miscalibrates": "Its probabilities are cross-entropy's, so its ECE is exactly "
                                               "cross-entropy's, not larger: with nothing re-weighted nothing is "
                                               "miscalibrated.",
-                 "log_w_recalibrates": "log 1 = 0: nothing is subtracted, and the model was already calibrated."},
+                 "log_w_recalibrates": "Fails on its first part: with w = 1 the probabilities add up to about 1.5–1.7 "
+                                       "times the positives, as cross-entropy's do, not over twice; log 1 = 0 "
+                                       "subtracts nothing."},
         why="With w = 1 the positive term is multiplied by 1: pos_weight BCE is plain cross-entropy, and it trains to "
             "exactly cross-entropy's recall and precision. So 'each re-weighted loss finds more of the rare class than "
             "cross-entropy' fails — for this one, not for α-balanced CE or focal. The ranking (AP) is still the same."),
