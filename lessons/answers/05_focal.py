@@ -52,11 +52,11 @@ EXERCISES = [
             "examples moves the threshold into the empty space between them."),
     Exercise(
         "The α rows flipped",
-        edit={"ALPHAS": (0.9, 0.75, 0.5, 0.25, 0.1)},
+        edit={"ALPHAS": (0.9, 0.75, 0.5, 0.25)},
         expect={"alpha_weights_minority": False},
-        explain={"alpha_weights_minority": "It now asks α = 0.1 to find more positives than α = 0.9: it finds far "
+        explain={"alpha_weights_minority": "It now asks α = 0.25 to find more positives than α = 0.9: it finds far "
                                            "fewer, at every γ."},
-        why="The claim compares the last α of the list with the first: now α = 0.1 against α = 0.9, and α = 0.1 "
+        why="The claim compares the last α of the list with the first: now α = 0.25 against α = 0.9, and α = 0.25 "
             "finds far less of the rare class at every γ. α is a class weight: a larger α gives each positive more "
             "weight relative to each negative, which moves the threshold toward the negatives and raises recall."),
 ]
@@ -68,9 +68,9 @@ COUNTERFACTUALS = [
     Counterfactual({"GAMMA": 0.0},
                    fails=("reweighting_raises_recall", "focal_ignores_easy_examples", "easy_negatives_turned_down"),
                    reason="focal loss with γ = 0 and no α is cross-entropy"),
-    Counterfactual({"ALPHAS": (0.9, 0.75, 0.5, 0.25, 0.1)}, fails=("alpha_weights_minority",),
-                   reason="flipped, the claim asks α = 0.1 to find more positives than α = 0.9"),
-    Counterfactual({"GRID_GAMMAS": (2.0, 1.0, 0.5, 0.0)}, fails=("small_alpha_cheaper_with_gamma",),
+    Counterfactual({"ALPHAS": (0.9, 0.75, 0.5, 0.25)}, fails=("alpha_weights_minority",),
+                   reason="flipped, the claim asks α = 0.25 to find more positives than α = 0.9"),
+    Counterfactual({"GRID_GAMMAS": (2.0, 1.0, 0.0)}, fails=("small_alpha_cheaper_with_gamma",),
                    reason="reversed, the claim asks α = 0.25 to cost less at γ = 0 than at γ = 2"),
     Counterfactual({"PRIOR": 0.5}, fails=("prior_bias_avoids_collapse",),
                    reason="π = ½ is the bias b = 0: both starts are the same"),
