@@ -26,7 +26,7 @@ EXERCISES = [
                  "reweighting_miscalibrates": "Its probabilities are cross-entropy's, so its ECE is exactly "
                                               "cross-entropy's, not larger: with nothing re-weighted nothing is "
                                               "miscalibrated.",
-                 "log_w_recalibrates": "Fails on its first part: with w = 1 the probabilities add up to about 1.5–1.7 "
+                 "log_w_recalibrates": "Fails on its first part: with w = 1 the probabilities add up to 1.3–1.7 "
                                        "times the positives, as cross-entropy's do, not over twice; log 1 = 0 "
                                        "subtracts nothing."},
         why="With w = 1 the positive term is multiplied by 1: pos_weight BCE is plain cross-entropy, and it trains to "
@@ -40,7 +40,7 @@ EXERCISES = [
         explain={"recall_costs_precision": "Focal loss keeps cross-entropy's precision of 1.00 on a seed: its threshold "
                                            "moves into the empty space between the classes, where no negative is.",
                  "reweighting_miscalibrates": "Every re-weighted loss is still worse calibrated than cross-entropy, but "
-                                              "pos_weight's ECE is now only about 2× cross-entropy's, not 3×: with "
+                                              "pos_weight's ECE is now under 3× cross-entropy's (1.4–2.2× in the full run): with "
                                               "few examples near the boundary, few are given a wrong probability.",
                  "prior_bias_avoids_collapse": "With well separated classes cross-entropy from b = 0 recovers quickly "
                                                "(13–24 steps instead of 60–100): the prior still helps, by 2–4×, "
