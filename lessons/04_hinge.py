@@ -339,12 +339,13 @@ claim("svm_is_sparse",
 #
 # A point with zero gradient at the optimum does not pull on it, so removing it cannot move the
 # optimum: the SVM is determined by its support vectors alone. We keep the points with margin
-# $m <$ `KEEP_BELOW` (just above 1, so the points sitting on the margin lines stay), drop the
-# rest, and train both models again. Logistic regression has no points that stop pulling: on the
+# $m <$ `KEEP_BELOW` (a little above 1, so the points sitting on the margin lines stay: a few hundred
+# subgradient steps leave a support vector's margin within a few percent of 1, at 1.01 or 1.03), drop
+# the rest, and train both models again. Logistic regression has no points that stop pulling: on the
 # same subset its $(w, b)$ changes a lot.
 
 # %%
-KEEP_BELOW = 1.01     # Try it 2: 0.5
+KEEP_BELOW = 1.05     # Try it 2: 0.5
 keep = np.stack([ys[s] * (Xs[s] @ w_ + b_) < KEEP_BELOW for s, (w_, b_) in enumerate(fitted["hinge"])])
 retrained = {kind: train_linear(Xs, ys, [LAMBDA], kind, STEPS, weight=keep.astype(float)) for kind in fitted}
 
@@ -382,9 +383,12 @@ fig.tight_layout()
 show(fig, "support_vectors")
 
 # %%
+# how far a refit may move and still count as "the same": the optimiser's precision, worse in quick mode's fewer steps
+UNMOVED = pick(0.01, 0.05)
 claim("svm_needs_only_support_vectors",
-      f"trained on the points with m < {KEEP_BELOW:g} alone, the SVM moves by under 1%, logistic regression by over 10%",
-      np.all(change["hinge"] < 0.01) and np.all(change["logistic"] > 0.1),
+      f"trained on the points with m < {KEEP_BELOW:g} alone, the SVM moves by under {UNMOVED:.0%}, "
+      "logistic regression by over 10%",
+      np.all(change["hinge"] < UNMOVED) and np.all(change["logistic"] > 0.1),
       "; ".join(f"seed {s}: {keep[i].sum()} kept, SVM {100 * change['hinge'][i]:.2f}%, "
                 f"logistic {100 * change['logistic'][i]:.0f}%" for i, s in enumerate(SEEDS)))
 

@@ -387,7 +387,8 @@ show(fig, "imbalanced")
 # One exception, and it is about the sample, not the population: `pos_weight` = 50 lends each of the
 # 20 training positives the weight of 50 examples, so 20 points decide the direction. Its direction is
 # noisier from seed to seed — Kish's *effective sample size* $(\sum w_i)^2 / \sum w_i^2$ falls from
-# 1020 to about 80 — and on some seeds it ranks the held-out data visibly worse. Bottom left: under
+# 1020 to about 80 — and on some seeds it ranks the held-out data visibly differently (mostly worse, up
+# to 0.07 AP in our runs; the claim below counts the seeds). Bottom left: under
 # cross-entropy the easy examples (almost all of them negatives) soon carry a large share of the
 # gradient; under the focal loss almost none.
 #
@@ -409,19 +410,18 @@ pos_weight_gain = ap[POS_WEIGHTED] - ap[CE]
 example_weight = np.where(y[0] == 1, POS_WEIGHT, 1.0)
 effective_size = example_weight.sum() ** 2 / (example_weight**2).sum()
 claim("same_ranking",
-      "α-balanced CE and focal rank the held-out examples like cross-entropy (every AP within 0.02 of its); "
-      "pos_weight BCE never ranks better by more than 0.01",
-      spread < 0.02 and np.all(pos_weight_gain < 0.01),
-      f"largest AP difference, α-balanced or focal: {spread:.4f}; pos_weight's AP minus cross-entropy's: "
-      + ", ".join(f"{g:+.3f}" for g in pos_weight_gain) + f" — worse by over 0.02 on {np.sum(pos_weight_gain < -0.02)} "
-      f"of {len(SEEDS)} seeds (effective sample size with w = {POS_WEIGHT:g}: {effective_size:.0f} of {len(y[0])}); "
-      "cross-entropy's AP " + ", ".join(f"{a:.3f}" for a in ap[CE]))
+      "α-balanced CE and focal rank the held-out examples like cross-entropy: every AP within 0.02 of its",
+      spread < 0.02,
+      f"largest AP difference, α-balanced or focal: {spread:.4f}; cross-entropy's AP " + ", ".join(f"{a:.3f}" for a in ap[CE])
+      + "; measured, not claimed — pos_weight's AP minus cross-entropy's: " + ", ".join(f"{g:+.3f}" for g in pos_weight_gain)
+      + f", off by over 0.02 on {np.sum(np.abs(pos_weight_gain) > 0.02)} of {len(SEEDS)} seeds "
+        f"(effective sample size with w = {POS_WEIGHT:g}: {effective_size:.0f} of {len(y[0])})")
 spread_fixed = np.ptp([recall_fixed[name] for name in compared], axis=0)
 spread_threshold = np.ptp([recall[name] for name in compared], axis=0)
 claim("same_recall_at_precision",
       f"at a fixed precision of {FIXED_PRECISION:g} the four losses find nearly the same share of the rare class: "
-      "their recalls spread under a fifth as much as at p > 0.5",
-      np.all(spread_fixed < spread_threshold / 5),
+      "their recalls spread under a third as much as at p > 0.5",
+      np.all(spread_fixed < spread_threshold / 3),
       "; ".join(f"seed {seed}: recall at precision {FIXED_PRECISION:g} " + "/".join(f"{recall_fixed[n][s]:.2f}" for n in compared)
                 + f" (spread {spread_fixed[s]:.2f}), at p > 0.5 spread {spread_threshold[s]:.2f}"
                 for s, seed in enumerate(SEEDS)))
@@ -656,13 +656,14 @@ claim("alpha_weights_minority",
       np.all(recall_grid[:, -1, :] > recall_grid[:, 0, :]),
       "; ".join(f"seed {seed}: " + ", ".join(f"γ={g:g}: {recall_grid[s, -1, j]:.2f} vs {recall_grid[s, 0, j]:.2f}"
                                            for j, g in enumerate(GRID_GAMMAS)) for s, seed in enumerate(SEEDS)))
-balanced_rows = np.array(ALPHAS) <= 0.5
 claim("grid_same_ranking",
-      "no cell of the α × γ grid ranks the held-out data better than cross-entropy by over 0.01 AP, "
-      "and the cells with α ≤ 0.5 lose at most 0.02",
-      np.all(ap_gain < 0.01) and np.all(ap_gain[:, balanced_rows] > -0.02),
-      ", ".join(f"seed {seed}: AP − CE's from {ap_gain[s].min():+.3f} to {ap_gain[s].max():+.3f}"
-                for s, seed in enumerate(SEEDS)))
+      "across the α × γ grid AP stays within 0.05 of cross-entropy's on every seed, while recall at p > 0.5 spans "
+      "over 0.3",
+      np.all(np.abs(ap_gain) < 0.05) and np.all(np.ptp(recall_grid, axis=(1, 2)) > 0.3),
+      ", ".join(f"seed {seed}: AP − CE's from {ap_gain[s].min():+.3f} to {ap_gain[s].max():+.3f}, recall "
+                f"{recall_grid[s].min():.2f} to {recall_grid[s].max():.2f}" for s, seed in enumerate(SEEDS))
+      + "; averaged over the seeds, AP − CE's from " f"{ap_gain.mean(0).min():+.4f} to {ap_gain.mean(0).max():+.4f}, "
+        f"lowest at α = {ALPHAS[ap_gain.mean(0).min(1).argmin()]:g}")
 first_gamma, last_gamma = GRID_GAMMAS[0], GRID_GAMMAS[-1]
 LIN_ALPHA = 0.25        # Lin et al.'s α at γ = 2
 lin_row = ALPHAS.index(LIN_ALPHA)
