@@ -783,8 +783,11 @@ for i, name in enumerate(names_in_order):
                      marker="o" if name in (CE, FOCAL) else "s", **starts[loss_name])
 ax_steps.set_xticks(range(len(names_in_order)),
                     [f"{CE if n in started[CE] else 'focal'}\nfrom {'b = 0' if n in (CE, FOCAL) else 'the prior'}"
-                     for n in names_in_order], fontsize=9)
+                     for n in names_in_order], fontsize=8)
 ax_steps.set_yscale("log")
+ax_steps.yaxis.set_major_formatter(plt.FuncFormatter(lambda value, _: f"{value:g}"))
+ax_steps.yaxis.set_minor_formatter(plt.FuncFormatter(lambda value, _: f"{value:g}"))
+ax_steps.set_xlim(-0.6, len(names_in_order) - 0.4)
 ax_steps.set_ylabel(f"step from which recall stays ≥ {RECALL_FLOOR:g} (one dot per seed)")
 ax_steps.set_title(f"The prior bias: settled {np.median(settle_step[CE] / settle_step[CE_PRIOR]):.0f}× sooner "
                    "under cross-entropy (median)", fontsize=10)
