@@ -63,7 +63,7 @@ EXERCISES = [
 
 COUNTERFACTUALS = [
     Counterfactual({"POS_WEIGHT": 1.0}, fails=("reweighting_raises_recall", "recall_costs_precision",
-                                                "reweighting_miscalibrates"),
+                                                "reweighting_miscalibrates", "log_w_recalibrates"),
                    reason="pos_weight = 1 is plain cross-entropy: nothing is re-weighted, nothing miscalibrated"),
     Counterfactual({"GAMMA": 0.0},
                    fails=("reweighting_raises_recall", "focal_ignores_easy_examples", "easy_negatives_turned_down"),
