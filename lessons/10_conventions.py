@@ -606,7 +606,7 @@ finish()
 # | regression with outliers | a linear unit | `huber`, `mae` | δ | δ above the outliers' residuals (02); β ≠ δ (10) |
 # | two classes | one logit | `binary_cross_entropy_with_logits` | `pos_weight` | probabilities saturate (03); 100 or 16.1 (10) |
 # | C classes | C logits | `cross_entropy` | `weight`, `label_smoothing` | ε/C or ε/(C − 1) (10) |
-# | rare positives | logits | `focal` | γ, α | easy negatives dominate cross-entropy (05) |
+# | rare positives | one logit | `focal`, `pos_weight` | γ, α, w, π | moves the threshold, not the ranking; miscalibrates p (05) |
 # | max-margin classes | a linear score | `hinge`, `squared_hinge` | margin, L2 penalty | labels ±1, not {0, 1} (10); kink (04) |
 # | pairs: same or not | an embedding | `contrastive` | margin m | the ½ (10); pairs beyond m are ignored (06) |
 # | retrieval, faces | an embedding | `triplet`, `batch_triplet` | margin, `squared`, `mining` | squared d (10); batch-hard (07) |

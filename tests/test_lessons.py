@@ -8,6 +8,7 @@
   counterfactual makes the claims it names fail; no answers page is stale;
 - the runner lists, runs, writes the figures byte-stably, and writes notebooks.
 """
+import functools
 import os
 import re
 import subprocess
@@ -154,6 +155,52 @@ def test_counterfactual_makes_the_claim_fail(name, counterfactual):
                                       f"({lesson[key].detail}): this check cannot fail this way"
     for key in counterfactual.holds:
         assert lesson[key].holds, f"{name}: {lesson[key].text} ({lesson[key].detail})"
+
+
+LIBRARY_FAULTS = [(name, f) for _, name in LESSONS for f in answers.library_faults(name)]
+
+
+@pytest.mark.parametrize("name, fault", LIBRARY_FAULTS,
+                         ids=[f"{n}-{'-'.join(f.replace)}-{'-'.join(f.fails)}" for n, f in LIBRARY_FAULTS])
+def test_a_fault_planted_in_the_library_makes_the_claim_fail(name, fault):
+    with answers.planted(fault):
+        lesson = lessons.run(name, quick=True, until=list(fault.fails) + list(fault.holds))
+    for key in fault.fails:
+        assert not lesson[key].holds, f"{name}: {lesson[key].text} still holds with {fault.replace} " \
+                                      f"({lesson[key].detail}): this claim does not exercise the library"
+    for key in fault.holds:
+        assert lesson[key].holds, f"{name}: {lesson[key].text} ({lesson[key].detail})"
+
+
+def test_a_planted_fault_is_undone_and_a_misspelt_one_is_an_error():
+    import losses
+    original = losses.mse
+    with answers.planted(answers.LibraryFault({"losses.mse": "losses.mae"}, fails=())):
+        assert losses.mse is losses.mae
+    assert losses.mse is original
+    with pytest.raises(AttributeError), answers.planted(answers.LibraryFault({"losses.msee": "losses.mae"}, fails=())):
+        pass
+
+
+@pytest.mark.parametrize("number, name", LESSONS, ids=IDS)
+def test_every_lesson_plants_library_faults(number, name):
+    assert answers.library_faults(name), f"{name} has no LIBRARY_FAULTS in lessons/answers/{name}.py"
+
+
+@functools.cache
+def _verdicts(name):
+    return {c.key: c.holds for c in lessons.run(name, quick=True).claims}
+
+
+@pytest.mark.parametrize("name, exercise", EXERCISES, ids=[f"{n}-try-{e.number}" for n, e in EXERCISES])
+def test_an_answer_lists_every_claim_whose_verdict_the_edit_changes(name, exercise):
+    baseline = _verdicts(name)
+    edited = {c.key: c.holds for c in lessons.run(name, quick=True, edits=exercise.edit).claims}
+    changed = {k for k in baseline.keys() & edited.keys() if baseline[k] != edited[k]}
+    assert changed <= set(exercise.expect), \
+        f"{name} Try it {exercise.number} changes {sorted(changed - set(exercise.expect))} but its answer does not list them"
+    unexplained = changed - set(exercise.explain)
+    assert not unexplained, f"{name} Try it {exercise.number}: no sentence in `explain` for {sorted(unexplained)}"
 
 
 @pytest.mark.parametrize("number, name", LESSONS, ids=IDS)
