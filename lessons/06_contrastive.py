@@ -441,3 +441,5 @@ finish()
 #    Can the trained embedding still beat the raw input on held-out identities?
 # 4. Set `EMBEDDING_DIM = 1` in part 3: a 1-D embedding. Can ten identities all sit $m$
 #    apart from each other on a line, and what happens to the held-out ones?
+# 5. Set `LDA_DIMS = 1` in part 4: the linear baseline keeps one direction instead of two.
+#    Does it still match the trained embedding on the held-out identities?

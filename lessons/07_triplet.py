@@ -717,9 +717,10 @@ claim("threshold_too_loose_for_new_people",
           for name in trained),
       " | ".join(f"{name}: " + ", ".join(f"{scores[s, name]['far_test']:.4f}" for s in SEEDS) for name in names))
 claim("lda_matches_every_mode",
-      f"the nuisance is linear: LDA ({LDA_DIMS}-D, fitted on the training identities) reaches a held-out AUC within 0.01 "
-      "of the best mining mode's or above it, every seed",
-      all(scores[s, lda_name]["auc"] > max(scores[s, name]["auc"] for name in trained) - 0.01 for s in SEEDS),
+      f"the nuisance is linear: LDA ({LDA_DIMS}-D, fitted on the training identities) comes within 0.01 of the best "
+      "mining mode's held-out AUC and within 0.05 of its recall@1, or above them, every seed",
+      all(scores[s, lda_name]["auc"] > max(scores[s, name]["auc"] for name in trained) - 0.01
+          and scores[s, lda_name]["recall1"] > max(scores[s, name]["recall1"] for name in trained) - 0.05 for s in SEEDS),
       f"LDA: {held_out_numbers(lda_name)}")
 
 # %%
@@ -738,3 +739,5 @@ finish()
 #    still collapse, does semi-hard still meet the margin — and what does its spread do?
 # 4. Set `UNIT_MARGIN = 2.5` in part 4. On the unit circle no two embeddings are more than 2
 #    apart: what can semi-hard still achieve?
+# 5. Set `LDA_DIMS = 1` in part 5: the linear baseline keeps one direction of the 2-D identity
+#    space. Which task suffers, verification or retrieval?

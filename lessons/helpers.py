@@ -419,7 +419,9 @@ def lda(X, labels, dims=2):
     baseline for a learned embedding: `X @ lda(X_train, y_train)` embeds new inputs too.
 
     Solved as a symmetric eigenproblem: whiten the within-identity scatter S_w (S_w^(-1/2)),
-    then take the top eigenvectors of the whitened between-identity scatter.
+    then take the top eigenvectors of the whitened between-identity scatter. S_w gets a ridge
+    of 1e-6 of its mean eigenvalue, so inputs with a constant coordinate (no noise there at
+    all) still have an inverse; that changes no direction the data can tell apart.
     """
     X, labels = np.asarray(X, dtype=float), np.asarray(labels)
     if X.ndim != 2 or len(X) != len(labels):
@@ -436,9 +438,8 @@ def lda(X, labels, dims=2):
         offset = members - members.mean(0)
         within += offset.T @ offset
         between += len(members) * np.outer(members.mean(0) - centre, members.mean(0) - centre)
+    within += 1e-6 * np.trace(within) / len(within) * np.eye(len(within))
     values, vectors = np.linalg.eigh(within)
-    if values.min() <= 1e-12 * values.max():
-        raise ValueError("lda: the within-identity scatter is singular (too few sightings per identity)")
     whiten = vectors / np.sqrt(values)                   # S_w^(-1/2), up to a rotation
     _, directions = np.linalg.eigh(whiten.T @ between @ whiten)
     return whiten @ directions[:, ::-1][:, :dims]         # largest eigenvalues first
