@@ -143,7 +143,7 @@ for kind in KIND_COLORS:
 angle = np.linspace(0, 2 * np.pi, 200)
 for radius, style, name in [(D[a, p], "-", "d(a,p)"), (D[a, p] + PAIR_MARGIN, "--", "d(a,p) + m")]:
     ax.plot(X[a, 0] + radius * np.cos(angle), X[a, 1] + radius * np.sin(angle), "k" + style, lw=1,
-            label=f"radius {name} = {radius:.2f}")
+            label=f"radius {name} = {steady(radius):.2f}")
 ax.plot(*X[a], "k*", ms=18, label="anchor a")
 ax.plot(*X[p], "kP", ms=12, label="positive p")
 ax.plot([X[a, 0], X[p, 0]], [X[a, 1], X[p, 1]], "k-", lw=1)
