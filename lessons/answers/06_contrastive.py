@@ -6,17 +6,14 @@ EXERCISES = [
         "A margin of 3",
         edit={"MARGIN": 3.0},
         expect={"training_separates": True, "held_out_better_than_before": True, "held_out_better_than_raw": True,
-                "margin_reached": False},
+                "margin_reached": True},
         why="Only the dissimilar branch knows about m, so the clumps are pushed until they are about 3 apart "
             "instead of 1: the whole embedding is stretched about three times, the similar pairs stay clumped, "
             "and the ratio of the mean distances still falls far below a fifth of its start. The held-out "
             "identities gain about as much as before (AUC well above 0.9 against about 0.7 for the raw input): "
             "the margin sets the scale of the embedding, not what it learns to ignore. It takes the dissimilar "
-            "pairs longer to all reach the wider margin, so in quick mode (fewer steps) fewer than 95% of them "
-            "are 0.9·m apart at the end.",
-        explain={"margin_reached": "Reaching a margin three times as far takes more steps than quick mode's 120: "
-                                   "about 93% of the dissimilar pairs are 0.9·m apart there, short of 95% (a full "
-                                   "run of 250 steps gets there)."}),
+            "pairs longer to reach the wider margin: in quick mode (fewer steps) a few percent more of them "
+            "end short of 0.9·m than with m = 1."),
     Exercise(
         "Similar pairs only",
         edit={"SIMILAR_ONLY": True},
@@ -37,13 +34,13 @@ EXERCISES = [
                  "held_out_better_than_raw": "On some seed the collapsed embedding's recall@1 falls to the raw "
                                              "input's (0.73 against 0.73 on seed 1 in quick mode).",
                  "val_beats_raw": "A threshold picked on the training identities at a false-accept rate of 0.001 "
-                                  "sits at a tiny distance in a collapsed embedding, so it accepts almost no "
+                                  "sits at a tiny distance in a shrunken embedding, so it accepts almost no "
                                   "unseen same-identity pair: VAL falls to a few percent, below the raw input's."}),
     Exercise(
         "No nuisance",
         edit={"NUISANCE": 0.0},
         expect={"held_out_better_than_raw": False, "margin_reached": True, "training_separates": False,
-                "held_out_better_than_before": False, "val_beats_raw": False},
+                "held_out_better_than_before": False},
         why="Without the nuisance coordinates the raw input is the identity space itself, rotated: its held-out "
             "AUC is already 0.999 or 1 and its recall@1 0.98 to 1. Training still meets the margin on the training "
             "pairs, but an embedding learned from ten identities cannot beat a perfect input on six new ones. "
@@ -52,26 +49,18 @@ EXERCISES = [
                                        "so training cannot shrink it fivefold further.",
                  "held_out_better_than_before": "The untrained network's held-out AUC and recall@1 are already "
                                                 "near 1, and training does not raise both on every seed.",
-                 "held_out_better_than_raw": "The raw input is now perfect (AUC 0.999–1): nothing can beat it.",
-                 "val_beats_raw": "The raw input's VAL is now about 0.9: the trained embedding cannot be 0.3 "
-                                  "above it."}),
+                 "held_out_better_than_raw": "The raw input is now perfect (AUC 0.999–1): nothing can beat it."}),
     Exercise(
         "A 1-D embedding",
         edit={"EMBEDDING_DIM": 1},
-        expect={"training_separates": True, "held_out_better_than_raw": False, "margin_reached": False,
-                "val_beats_raw": False},
+        expect={"training_separates": True, "held_out_better_than_raw": False},
         why="On a line ten clumps can still sit m apart from their neighbours (the line is long), so the "
             "training identities separate. But each clump has only two neighbours, and the held-out identities "
             "must fit into the same line between and over the trained clumps: the held-out AUC stays near 0.9, "
             "above the raw input's 0.7, while recall@1 drops to about 0.6–0.8, below the raw input's on most "
             "seeds. Retrieval needs room around every identity, which one dimension does not give.",
-        explain={"margin_reached": "On a line each clump is squeezed between two neighbours: 92–95% of the "
-                                   "dissimilar pairs reach 0.9·m in quick mode, short of 95%.",
-                 "held_out_better_than_raw": "Recall@1 falls below the raw input's on seed 0: new identities "
-                                             "land on top of each other on the line.",
-                 "val_beats_raw": "Unseen identities overlap on the line, so at the threshold picked on the "
-                                  "training identities few unseen same-identity pairs are accepted on seed 1 "
-                                  "(VAL 0.10 against the raw input's 0.05)."}),
+        explain={"held_out_better_than_raw": "Recall@1 falls below the raw input's on seed 0: new identities "
+                                             "land on top of each other on the line."}),
     Exercise(
         "A 1-D linear baseline",
         edit={"LDA_DIMS": 1},
@@ -87,7 +76,7 @@ EXERCISES = [
 COUNTERFACTUALS = [
     Counterfactual({"SIMILAR_ONLY": True}, fails=("margin_reached",),
                    reason="without the dissimilar branch nothing pushes pairs apart: the embedding shrinks"),
-    Counterfactual({"NUISANCE": 0.0}, fails=("held_out_better_than_raw", "held_out_better_than_before", "val_beats_raw"),
+    Counterfactual({"NUISANCE": 0.0}, fails=("held_out_better_than_raw", "held_out_better_than_before"),
                    reason="without nuisance the raw input (and the untrained network) already verify perfectly"),
     Counterfactual({"STEPS": 0}, fails=("training_separates", "margin_reached", "held_out_better_than_before",
                                         "val_beats_raw"),
