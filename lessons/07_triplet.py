@@ -206,7 +206,8 @@ claim("batch_hard_pick", "mining='hard' uses the anchor's farthest positive and 
 #
 # **The condition**, then: batch-hard mining trains when the classes can be separated — when
 # an embedding exists that puts each anchor's hardest positive nearer than its hardest
-# negative — and collapses when they overlap. It is not hard mining as such that collapses.
+# negative — and fails when they overlap, collapsing outright on most seeds. It is not hard
+# mining as such that collapses.
 #
 # Semi-hard negatives are farther than the positive, so shrinking *raises* their loss: with
 # semi-hard mining the embedding opens up instead. We train the same network from the same
