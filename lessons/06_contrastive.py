@@ -37,12 +37,15 @@ from lessons.helpers import (
     finish,
     fit,
     identities,
+    lda,
     mlp,
     pick,
-    plot_verification_retrieval,
+    plot_verification,
     recall_at_k,
     show,
     start,
+    steady,
+    validation_rate,
     verification_roc,
 )
 
@@ -224,7 +227,9 @@ def same_over_different(E, who):
 
 
 held_ratio = {when: same_over_different(run[when][~train], y[~train]) for when in ("before", "after")}
-colors = plt.get_cmap("tab20")(np.arange(N_TRAIN + N_HELD_OUT) % 20)
+# ten clearly different colours; the held-out panel reuses them for its own six identities
+palette = plt.get_cmap("tab10")(np.arange(10))
+colors = palette[np.concatenate([np.arange(N_TRAIN), np.arange(N_HELD_OUT)]) % 10]
 fig, axes = plt.subplots(1, 4, figsize=(17, 4.6))
 panels = ((X[train][:, :2], y[train], "input x₁, x₂ (2 of 4 coordinates)", "x"),
           (run["before"][train], y[train], "embedding before training", "e"),
@@ -244,9 +249,9 @@ if EMBEDDING_DIM > 1:
     axes[2].legend(loc="upper left", bbox_to_anchor=(0, -0.14), fontsize=8)
 for ax in axes[1:]:
     ax.set_aspect("equal", adjustable="datalim")
-fig.suptitle(f"Colour = identity (dots: {N_TRAIN} training, triangles: {N_HELD_OUT} held out). On the held-out "
-             f"identities, mean distance same / different identity: {held_ratio['before']:.2f} before training, "
-             f"{held_ratio['after']:.2f} after")
+fig.suptitle(f"Colour = identity within a panel (dots: {N_TRAIN} training, triangles: {N_HELD_OUT} held out). On the "
+             f"held-out identities, mean distance same / different identity: {steady(held_ratio['before']):.2f} before "
+             f"training, {steady(held_ratio['after']):.2f} after")
 fig.tight_layout()
 show(fig, "embeddings")
 
@@ -304,55 +309,79 @@ for seed, r in runs.items():
 claim("training_separates", "training shrinks the ratio similar / dissimilar mean distance at least fivefold, every seed",
       all(ratio[s, "after"] < ratio[s, "before"] / 5 for s in SEEDS),
       "; ".join(f"seed {s}: {ratio[s, 'before']:.2f} → {ratio[s, 'after']:.3f}" for s in SEEDS))
-claim("margin_reached", "after training at least 95% of dissimilar training pairs are ≥ 0.9·m apart, "
+claim("margin_reached", "after training at least 90% of dissimilar training pairs are ≥ 0.9·m apart, "
       "against fewer than half before, every seed",
-      all(reached[s, "after"] >= 0.95 and reached[s, "before"] < 0.5 for s in SEEDS),
+      all(reached[s, "after"] >= 0.9 and reached[s, "before"] < 0.5 for s in SEEDS),
       "; ".join(f"seed {s}: {reached[s, 'before']:.1%} → {reached[s, 'after']:.1%}" for s in SEEDS))
 
 # %% [markdown]
 # ## 4. Verification and retrieval on held-out identities
 #
-# Now the tasks, on the six identities the network never saw: the ROC of "accept when
-# $D \le t$" and recall@k, for the trained embedding, for the same network before training,
-# and for the raw 4-D input (the baseline any embedding must beat). Notice how far the
-# trained curve sits above the other two.
+# Now the tasks, on the six identities the network never saw, the way FaceNet (Schroff,
+# Kalenichenko and Philbin, 2015) reports them:
+#
+# - the ROC of "accept when $D < t$", drawn with the false-accept rate on a log axis, and its AUC;
+# - the **validation rate** $\mathrm{VAL}$ at a false-accept rate of $10^{-3}$: a bank or a
+#   door fixes how many impostors it may let in, so the threshold $t$ is picked **on the
+#   training identities** (the smallest $D$ at which more than one different-identity training
+#   pair in a thousand would be accepted), and then used, unchanged, on the new people.
+#   $\mathrm{VAL}$ is the share of their same-identity pairs accepted at that $t$; the dots on
+#   the ROC show where each seed really lands;
+# - **recall@1**: is a query's nearest neighbour the same identity?
+#
+# We compare four embeddings: the trained one, the same network before training, the raw
+# 4-D input (the baseline any embedding must beat), and a **linear baseline**: Fisher's linear
+# discriminant analysis (LDA), fitted on the training identities with a few lines of numpy
+# (`helpers.lda`). The nuisance here was mixed in by a *rotation* — a linear map — so a linear
+# projection can remove it as well as a network can. Be honest about what the network buys.
 
 # %%
-K_VALUES = (1, 2, 3, 4, 5)
+LDA_DIMS = 2                       # Try it 5: 1
+FAR_TARGET = 1e-3
 scores = {}
 for seed in SEEDS:
     X_seed, y_seed = data[seed]
     held = y_seed >= N_TRAIN
-    for name, E in (("raw input", X_seed[held]), ("before training", runs[seed]["before"][held]),
-                    ("after training", runs[seed]["after"][held])):
-        far, tar, auc = verification_roc(E, y_seed[held])
-        scores[seed, name] = {"far": far, "tar": tar, "auc": auc,
-                              "recall": [recall_at_k(E, y_seed[held], k) for k in K_VALUES]}
-names = ("raw input", "before training", "after training")
+    projection = lda(X_seed[~held], y_seed[~held], dims=LDA_DIMS)
+    for name, E in (("raw input", X_seed), ("before training", runs[seed]["before"]),
+                    (f"LDA ({LDA_DIMS}-D, linear)", X_seed @ projection), ("after training", runs[seed]["after"])):
+        far, tar, auc = verification_roc(E[held], y_seed[held])
+        val, far_test, _ = validation_rate(E[~held], y_seed[~held], E[held], y_seed[held], far=FAR_TARGET)
+        scores[seed, name] = {"far": far, "tar": tar, "auc": auc, "val": val, "far_test": far_test,
+                              "recall1": recall_at_k(E[held], y_seed[held], 1)}
+names = ("raw input", "before training", f"LDA ({LDA_DIMS}-D, linear)", "after training")
 styles = {"raw input": dict(color="0.45", ls=":"), "before training": dict(color="tab:purple", ls="--"),
-          "after training": dict(color="tab:green", ls="-")}
+          f"LDA ({LDA_DIMS}-D, linear)": dict(color="tab:blue", ls="-."), "after training": dict(color="tab:green", ls="-")}
 
-fig = plot_verification_retrieval(
-    scores, names, styles, K_VALUES, figsize=(13, 5),
-    roc_title=f"Verification on {N_HELD_OUT} unseen identities (seed {SEEDS[0]} drawn; "
-              f"AUC for seeds {', '.join(map(str, SEEDS))})",
-    recall_title="Retrieval: is the same identity among the k nearest?")
-fig.suptitle("On identities it never saw, the trained embedding verifies and retrieves far better than the raw input")
+
+def mean_of(name, key):
+    return steady(np.mean([scores[s, name][key] for s in SEEDS]))
+
+
+fig = plot_verification(
+    scores, names, styles, far=FAR_TARGET, figsize=(15, 5.4),
+    roc_title=f"Verification on {N_HELD_OUT} unseen identities, every seed. Dots: the threshold picked on the training\n"
+              f"identities; the trained embedding's land at a false-accept rate of {mean_of('after training', 'far_test'):.3f} "
+              f"on average, not {FAR_TARGET:g}",
+    metrics_title="Verification (AUC, VAL) and retrieval (recall@1) on unseen identities")
+lda_verdict = "matches it" if mean_of(names[2], "auc") >= mean_of("after training", "auc") - 0.01 else "falls behind"
+fig.suptitle(f"Held-out identities, seeds {', '.join(map(str, SEEDS))}: training beats the raw input and the untrained "
+             f"network; LDA, linear, {lda_verdict} (AUC {mean_of(names[2], 'auc'):.3f} against "
+             f"{mean_of('after training', 'auc'):.3f}, means)")
 fig.tight_layout()
 show(fig, "verification_retrieval")
 
 # %% [markdown]
-# Before against after, and after against the raw input, on every seed. Recall@5 is printed
-# alongside recall@1: retrieval that may look at five items is easier.
+# Before against after, and after against the raw input, on every seed.
 
 # %%
 def numbers(name):
-    return "; ".join(f"seed {s}: AUC {scores[s, name]['auc']:.3f}, R@1 {scores[s, name]['recall'][0]:.2f}, "
-                     f"R@5 {scores[s, name]['recall'][4]:.2f}" for s in SEEDS)
+    return "; ".join(f"seed {s}: AUC {scores[s, name]['auc']:.3f}, VAL {scores[s, name]['val']:.2f} "
+                     f"(FAR {scores[s, name]['far_test']:.4f}), R@1 {scores[s, name]['recall1']:.2f}" for s in SEEDS)
 
 
 after_beats = {other: all(scores[s, "after training"]["auc"] > scores[s, other]["auc"]
-                          and scores[s, "after training"]["recall"][0] > scores[s, other]["recall"][0] for s in SEEDS)
+                          and scores[s, "after training"]["recall1"] > scores[s, other]["recall1"] for s in SEEDS)
                for other in ("before training", "raw input")}
 claim("held_out_better_than_before",
       "on held-out identities, training raises both the verification AUC and recall@1, every seed",
@@ -360,6 +389,38 @@ claim("held_out_better_than_before",
 claim("held_out_better_than_raw",
       "on held-out identities, the trained embedding beats the raw input on AUC and recall@1, every seed",
       after_beats["raw input"], f"raw input: {numbers('raw input')}")
+
+claim("val_beats_raw",
+      f"FaceNet's metric: with the threshold picked on training identities at a false-accept rate of {FAR_TARGET:g}, "
+      "the trained embedding accepts more of the unseen same-identity pairs than the raw input does, every seed",
+      all(scores[s, "after training"]["val"] > scores[s, "raw input"]["val"] for s in SEEDS),
+      f"after: {numbers('after training')} | raw input: {numbers('raw input')}")
+
+# %% [markdown]
+# Read VAL together with the dots on the ROC: where each embedding really lands with the
+# threshold picked on the training identities. The trained embedding's dot usually sits right
+# of the $10^{-3}$ line — on new people it lets in more impostors than the threshold was
+# picked for. The contrastive loss pulled the *training* identities into tight clumps at
+# least $m$ apart, tighter and farther apart than it manages for people it never saw, so a
+# threshold tuned on them is too loose for new people (how much varies from seed to seed;
+# the printed FAR is the number to read). A VAL is only as good as the false-accept rate it
+# is really paid for with.
+
+# %% [markdown]
+# And the honest comparison. The nuisance was added linearly, so Fisher's LDA — a projection
+# computed in closed form from the training identities, no loss and no training loop — finds
+# the 2-D "who" space too: its held-out AUC comes out as good as the siamese network's, or
+# better. A siamese network earns its keep when the nuisance bends the input in ways no
+# projection can undo (faces under pose and light); on linear data, beat LDA before you claim
+# a learned metric helps.
+
+# %%
+lda_name = names[2]
+claim("lda_matches_trained",
+      f"the nuisance is linear: LDA ({LDA_DIMS}-D, fitted on the training identities) reaches a held-out AUC within "
+      "0.01 of the trained embedding's or above it, every seed",
+      all(scores[s, lda_name]["auc"] > scores[s, "after training"]["auc"] - 0.01 for s in SEEDS),
+      f"LDA: {numbers(lda_name)}")
 
 # %%
 finish()
@@ -377,6 +438,8 @@ finish()
 #    Can the trained embedding still beat the raw input on held-out identities?
 # 4. Set `EMBEDDING_DIM = 1` in part 3: a 1-D embedding. Can ten identities all sit $m$
 #    apart from each other on a line, and what happens to the held-out ones?
+# 5. Set `LDA_DIMS = 1` in part 4: the linear baseline keeps one direction instead of two.
+#    Does it still match the trained embedding on the held-out identities?
 
 
 # %% [markdown]

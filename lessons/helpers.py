@@ -393,3 +393,115 @@ def plot_verification_retrieval(scores, names, styles, k_values, roc_title, reca
     ax_recall.set_title(recall_title, fontsize=10)
     ax_recall.legend(loc="lower right", fontsize=8)
     return fig
+
+
+# ---- lessons 06_contrastive and 07_triplet: FaceNet's validation rate, a linear baseline, steady titles ----
+
+def steady(value, digits=6):
+    """`value` rounded to `digits` decimals before a title formats it with fewer: "0.965" then reads
+    the same on every numpy build, where a sum taken in another order can move it by one ulp."""
+    return round(float(value), digits)
+
+
+def validation_rate(train_embeddings, train_labels, test_embeddings, test_labels, far=1e-3):
+    """FaceNet's metric VAL(far) (Schroff et al., 2015): the threshold is picked on the training
+    identities, then used on identities never seen.
+
+    t is the smallest distance at which more than a fraction `far` of the different-identity
+    training pairs would be accepted; a pair is accepted when D < t. Returns (val, far_test, t):
+    the fraction of same-identity test pairs accepted at t (the validation rate) and the
+    fraction of different-identity test pairs accepted at t (what `far` really becomes on new
+    people).
+    """
+    def pairs(embeddings, labels):
+        labels = np.asarray(labels)
+        i, j = np.triu_indices(len(labels), k=1)
+        return distance_matrix(np.asarray(embeddings, dtype=float))[i, j], labels[i] == labels[j]
+
+    if not 0 <= far < 1:
+        raise ValueError(f"validation_rate: far must be in [0, 1), got {far!r}")
+    d_train, same_train = pairs(train_embeddings, train_labels)
+    different = np.sort(d_train[~same_train])
+    if len(different) == 0:
+        raise ValueError("validation_rate: train_labels must hold at least two identities")
+    allowed = int(np.floor(far * len(different)))       # different-identity training pairs we may accept
+    t = different[allowed]
+    d_test, same_test = pairs(test_embeddings, test_labels)
+    return float(np.mean(d_test[same_test] < t)), float(np.mean(d_test[~same_test] < t)), float(t)
+
+
+def lda(X, labels, dims=2):
+    """Fisher's linear discriminant analysis: the (D, dims) projection whose directions maximise
+    the scatter between identities over the scatter within them (Fisher, 1936). A linear
+    baseline for a learned embedding: `X @ lda(X_train, y_train)` embeds new inputs too.
+
+    Solved as a symmetric eigenproblem: whiten the within-identity scatter S_w (S_w^(-1/2)),
+    then take the top eigenvectors of the whitened between-identity scatter. S_w gets a ridge
+    of 1e-6 of its mean eigenvalue, so inputs with a constant coordinate (no noise there at
+    all) still have an inverse; that changes no direction the data can tell apart.
+    """
+    X, labels = np.asarray(X, dtype=float), np.asarray(labels)
+    if X.ndim != 2 or len(X) != len(labels):
+        raise ValueError(f"lda: X must be (N, D) with one label per row, got X {X.shape} and labels {labels.shape}")
+    classes = np.unique(labels)
+    if not 1 <= dims <= min(X.shape[1], len(classes) - 1):
+        raise ValueError(f"lda: dims must be between 1 and min(D, identities − 1) = "
+                         f"{min(X.shape[1], len(classes) - 1)}, got {dims}")
+    centre = X.mean(0)
+    within = np.zeros((X.shape[1], X.shape[1]))
+    between = np.zeros_like(within)
+    for c in classes:
+        members = X[labels == c]
+        offset = members - members.mean(0)
+        within += offset.T @ offset
+        between += len(members) * np.outer(members.mean(0) - centre, members.mean(0) - centre)
+    within += 1e-6 * np.trace(within) / len(within) * np.eye(len(within))
+    values, vectors = np.linalg.eigh(within)
+    whiten = vectors / np.sqrt(values)                   # S_w^(-1/2), up to a rotation
+    _, directions = np.linalg.eigh(whiten.T @ between @ whiten)
+    return whiten @ directions[:, ::-1][:, :dims]         # largest eigenvalues first
+
+
+def plot_verification(scores, names, styles, roc_title, metrics_title, far=1e-3, figsize=(14, 5.2)):
+    """Two panels for embeddings evaluated on held-out identities (lessons 06 and 07).
+
+    Left, the verification ROC of every seed (false-accept rate on a log axis, so the low
+    false-accept end FaceNet reports is visible), with each seed's operating point at the
+    threshold picked on training identities; right, per embedding, the AUC, VAL at `far` and
+    recall@1: a bar for the mean over seeds and a dot for each seed. scores is
+    {(seed, name): {"far", "tar", "auc", "val", "far_test", "recall1"}}; styles {name: plot kwargs}.
+    """
+    seeds = sorted({seed for seed, _ in scores})
+    fig, (ax, ax_bars) = plt.subplots(1, 2, figsize=figsize, gridspec_kw={"width_ratios": [1.15, 1]})
+    floor = far / 3
+    for name in names:
+        for n, seed in enumerate(seeds):
+            s = scores[seed, name]
+            ax.plot(np.maximum(s["far"], floor), s["tar"], lw=1.5, alpha=0.55,
+                    label=name if n == 0 else None, **styles[name])
+            ax.plot(max(s["far_test"], floor), s["val"], marker="o", ms=5, ls="none", color=styles[name]["color"])
+    ax.axvline(far, color="crimson", ls="--", lw=1, label=f"false-accept rate {far:g}")
+    ax.plot([], [], marker="o", ls="none", color="0.3", label="threshold picked on training identities")
+    ax.set_xscale("log")
+    ax.set_xlim(floor, 1)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel(f"false-accept rate (different-identity pairs accepted; {floor:.0e} stands for 0)")
+    ax.set_ylabel("true-accept rate (same-identity pairs accepted)")
+    ax.set_title(roc_title, fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3, fontsize=8)
+    metrics = (("auc", "AUC"), ("val", f"VAL at FAR {far:g}"), ("recall1", "recall@1"))
+    width = 0.8 / len(names)
+    for k, name in enumerate(names):
+        for m, (key, _) in enumerate(metrics):
+            values = [scores[seed, name][key] for seed in seeds]
+            x = m + (k - (len(names) - 1) / 2) * width
+            ax_bars.bar(x, np.mean(values), width * 0.9, color=styles[name]["color"], alpha=0.6,
+                        label=name if m == 0 else None)
+            ax_bars.plot(np.full(len(values), x), values, "k.", ms=4)
+    ax_bars.set_xticks(range(len(metrics)), [label for _, label in metrics])
+    ax_bars.set_ylim(0, 1.25)
+    ax_bars.set_yticks(np.linspace(0, 1, 6))
+    ax_bars.set_ylabel(f"bar: mean over {len(seeds)} seeds; dots: each seed")
+    ax_bars.set_title(metrics_title, fontsize=10)
+    ax_bars.legend(loc="upper center", ncol=2, fontsize=8)
+    return fig
