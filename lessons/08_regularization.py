@@ -768,7 +768,10 @@ claim("lambda_sets_shrinkage", "on the grid λ sets the shrinkage: Adam + L2's i
                 for k, v in grid_kept.items()))
 
 # %% [markdown]
-# So comparing the two at the same λ compares a strong regulariser with a weak one. A fair
+# Why is AdamW so weak at λ = 0.1? It stops where its decay $\lambda w$ balances Adam's normalised
+# step, which is at most about 1 in size — so λ = 0.1 only holds back weights near $1/\lambda = 10$,
+# and ours (3, −2, 1, 0.5) end close to least squares. Comparing the two at the same λ compares a
+# strong regulariser with a weak one. A fair
 # comparison matches the **shrinkage**: AdamW at `ADAMW_DECAY`, and Adam + L2 at the λ whose
 # ridge optimum has the same size $\lVert w\rVert$ (found by bisection on the closed form). Same
 # overall shrinkage — is it the same solution?

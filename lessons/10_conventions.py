@@ -625,7 +625,7 @@ finish()
 # | pairs: same or not | an embedding | `contrastive` | margin m | the ½ (10); pairs beyond m are ignored (06) |
 # | retrieval, faces | an embedding | `triplet`, `batch_triplet` | margin, `squared`, `mining` | squared d (10); batch-hard (07) |
 # | small or sparse weights | — | `+ l2_penalty`, `+ l1_penalty`, `+ elastic_net` | λ, λ₁, λ₂ | zeros need a proximal step (08) |
-# | weight decay | — | `mg.optim.AdamW(weight_decay=…)` | λ | Adam's weight_decay is an L2 penalty (08) |
+# | weight decay | — | `mg.optim.AdamW(weight_decay=…)` | λ | Adam's weight_decay is an L2 penalty; the same λ shrinks far less in AdamW (08) |
 # | your own task | — | a weighted sum, a task penalty | the weights | check it (09); a task penalty can win (08) |
 #
 # The pitfalls in one sentence each:
@@ -642,7 +642,9 @@ finish()
 # - **Dissimilar pairs beyond the margin send no gradient** (06), and **batch-hard mining collapses the embedding
 #   when classes overlap** (07); **a squared distance changes what a margin means** (10).
 # - **L1's exact zeros need a proximal step** (08): plain gradient descent never lands on 0.0. **Under Adam an L2
-#   penalty is not weight decay** (08): use AdamW for decoupled decay.
+#   penalty is not weight decay** (08): use AdamW for decoupled decay — and do not copy λ between the two: the
+#   same λ that halves Adam + L2's weights leaves AdamW's near least squares, and at matched shrinkage they shrink
+#   different weights.
 
 # %% [markdown]
 # ## Try it
