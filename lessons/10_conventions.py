@@ -625,7 +625,7 @@ finish()
 # | pairs: same or not | an embedding | `contrastive` | margin m | the ½ (10); pairs beyond m are ignored (06) |
 # | retrieval, faces | an embedding | `triplet`, `batch_triplet` | margin, `squared`, `mining` | squared d (10); batch-hard (07) |
 # | small or sparse weights | — | `+ l2_penalty`, `+ l1_penalty`, `+ elastic_net` | λ, λ₁, λ₂ | zeros need a proximal step (08) |
-# | weight decay | — | `mg.optim.AdamW(weight_decay=…)` | λ | Adam's weight_decay is an L2 penalty; the same λ shrinks far less in AdamW (08) |
+# | weight decay | — | `mg.optim.AdamW(weight_decay=…)` | λ | Adam's weight_decay is L2; AdamW's λ shrinks far less (08) |
 # | your own task | — | a weighted sum, a task penalty | the weights | check it (09); a task penalty can win (08) |
 #
 # The pitfalls in one sentence each:
