@@ -289,7 +289,7 @@ claim("penalty_nearer_truth", f"the penalised fit lies nearer the true curve tha
 # same model trained with uniform weights, judged on 300 held-out points, on every seed.
 
 # %%
-SWITCH_FRACTION = 0.25      # Try it 3: 0.01   (where "easy first" ends, as a fraction of training)
+SWITCH_FRACTION = 0.25      # Try it 3: 1.0   (where "easy first" ends, as a fraction of training)
 FINAL_PROGRESS = 0.5        # 0.5: then all samples equally (Bengio et al.); 1.0: then hard samples only
 HARD_FIRST = False          # Try it 4: True   (the reverse order, hardest samples first)
 CURRICULUM_STEPS = pick(400, 200)
@@ -782,7 +782,7 @@ finish()
 #    value rises. Does the trade-off between MSE and BCE disappear?
 # 2. Set `MSE_SCALE = 30.0` in part 1 (the regression loss divided by 30 before weighting).
 #    At λ = 0.5, which task now gives up more of its best?
-# 3. Set `SWITCH_FRACTION = 0.01` in part 3: the easy-first phase now lasts a few steps.
-#    Is the curriculum still ahead early? Does it still end level?
+# 3. Set `SWITCH_FRACTION = 1.0` in part 3: the easy-first phase now lasts the whole run.
+#    Is the curriculum still never far behind uniform weighting? Does it still end level?
 # 4. Set `HARD_FIRST = True` in part 3: the same schedule, hardest samples first. Does the
 #    head start over uniform weighting go away?

@@ -26,17 +26,18 @@ EXERCISES = [
         explain={"even_weight_favours_regression": "At λ = 0.5 the MSE now gives up a larger share of its range "
                                                    "than the BCE does, so regression no longer keeps more of its best."}),
     Exercise(
-        "An easy-first phase of a few steps",
-        edit={"SWITCH_FRACTION": 0.01},
+        "An easy-first phase as long as the run",
+        edit={"SWITCH_FRACTION": 1.0},
         expect={"curriculum_never_far_behind": False, "curriculum_level_with_uniform": True},
-        why="The weights now reach ½ for everyone after 4 steps (2 in the quick run), so the curriculum is "
-            "uniform weighting in all but name — except that those first steps, spent on the easy samples, "
-            "send the model down a different path out of the initial plateau. That path is not a faster one: "
-            "the run reaches 95% held-out accuracy later than uniform weighting, on seed 0 of the quick run by "
-            "9 of its 200 steps. It still ends level, as any schedule that ends uniform does here.",
-        explain={"curriculum_never_far_behind": "The short easy phase makes the curriculum later than uniform "
-                                                "weighting by more than 2.5% of the steps on at least one seed, "
-                                                "which the claim rules out."}),
+        why="The progress t now climbs from 0 to ½ over the whole run, so the hardest samples stay light until "
+            "the last steps. Where the hard samples are what the model still has to learn, it gets to 95% "
+            "held-out accuracy well after uniform weighting — on seed 1 of the full run at step 118 against 87, "
+            "far more than the 2.5% of the steps the claim allows. It still ends level: the hard samples gain weight "
+            "at every step and weigh nearly as much as the easy ones over the last hundred steps, which is "
+            "enough on two moons. A schedule can cost speed without costing the final result.",
+        explain={"curriculum_never_far_behind": "Keeping the hard samples light for the whole run makes the "
+                                                "curriculum more than 2.5% of the steps later than uniform "
+                                                "weighting on at least one seed."}),
     Exercise(
         "Hardest samples first",
         edit={"HARD_FIRST": True},
@@ -60,9 +61,6 @@ COUNTERFACTUALS = [
                    reason="four independent edits, one per part: μ = 0 makes both fits the same; windows of 1 make "
                           "the features see the shift sample by sample; a straight arc is what PCA fits best; "
                           "without outliers MSE's line is as good as log-cosh's"),
-    Counterfactual({"SWITCH_FRACTION": 1.0}, fails=("curriculum_never_far_behind",),
-                   reason="an easy-first phase that lasts the whole run keeps the hardest samples light until the "
-                          "end, and the curriculum falls more than 2.5% of the steps behind uniform weighting"),
     Counterfactual({"FINAL_PROGRESS": 1.0, "DISCRIMINATOR_LR": 0.0},
                    fails=("curriculum_level_with_uniform", "gan_moves_onto_data", "gan_both_modes"),
                    reason="a curriculum that ends on the hard samples only costs seed 0 over a point of held-out "
