@@ -669,15 +669,16 @@ claim("l2_lowers_test_error", f"L2 (λ = {L2_LAMBDA:g}) at least halves the test
 # "Weight decay" shrinks every weight a little at each step, $w \leftarrow w - \eta\lambda w$.
 # Under plain SGD that is *exactly* an L2 penalty $\frac\lambda2\lVert w\rVert^2$ added to the
 # loss, whose gradient is $\lambda w$: three ways of writing it give the same trajectory, and it
-# ends on the ridge optimum of $\text{mse} + \frac\lambda2\lVert w\rVert^2$.
+# heads for the ridge optimum of $\text{mse} + \frac\lambda2\lVert w\rVert^2$.
 #
 # Adam divides each gradient coordinate by its own running size $\sqrt{\hat v}$. An L2 penalty
 # (or `Adam(weight_decay=λ)`, which adds $\lambda w$ to the gradient — the same thing) gets
 # divided too; Adam + L2 still ends on the ridge optimum, because that is where the penalised
 # gradient is 0. **AdamW** (Loshchilov & Hutter, 2019) decouples the decay: it shrinks the
 # weights directly, $w \leftarrow w - \eta\lambda w$, outside Adam's scaling. It stops where the
-# decay balances Adam's *normalised* step, $\hat m/(\sqrt{\hat v} + \epsilon) = \lambda w$ — and since
-# that step is at most about 1 in size, λ only binds weights near $1/\lambda$.
+# decay balances Adam's *normalised* step, $\hat m/(\sqrt{\hat v} + \epsilon) = \lambda w$. That step is
+# at most about 1 in size, so holding a weight far from its unregularised value takes a decay
+# $\lambda w$ of about 1: weights much smaller than $1/\lambda$ end near least squares.
 #
 # The data: a regression whose 4 features have very different scales (0.1 to 5), so their
 # gradients do too.
@@ -783,9 +784,9 @@ claim("lambda_sets_shrinkage", "on the grid λ sets the shrinkage: Adam + L2's i
                 for k, v in grid_kept.items()))
 
 # %% [markdown]
-# Why is AdamW so weak at λ = 0.1? It stops where its decay $\lambda w$ balances Adam's normalised
-# step, which is at most about 1 in size — so λ = 0.1 only holds back weights near $1/\lambda = 10$,
-# and ours (3, −2, 1, 0.5) end close to least squares. Comparing the two at the same λ compares a
+# Why is AdamW so weak at λ = 0.1? Its decay $\lambda w$ must balance a normalised step of at most
+# about 1, and our weights (3, −2, 1, 0.5) are far smaller than $1/\lambda = 10$: they end close to
+# least squares. Comparing the two at the same λ compares a
 # strong regulariser with a weak one. A fair
 # comparison matches the **shrinkage**: AdamW at `ADAMW_DECAY`, and Adam + L2 at the λ whose
 # ridge optimum has the same size $\lVert w\rVert$ (found by bisection on the closed form). Same
