@@ -115,13 +115,17 @@ claim("elastic_net_jumps_by_its_l1_part", "elastic net's gradient jumps by 2λ�
 #
 # *How* the L1 problem is solved matters. Plain gradient descent on $\text{mse} + \lambda\sum|w|$
 # steps over 0 and back forever; it never lands on exactly 0.0. The **proximal step** (ISTA)
-# takes a gradient step on the smooth part (gradient from minigrad), then soft-thresholds:
+# takes a gradient step on the smooth part (mse, plus any L2 part: gradient from minigrad),
+# then moves each weight towards 0 by $\eta$ times the L1 penalty's pull — the gradient of
+# `losses.l1_penalty`, $\lambda\,\mathrm{sign}(w)$ — and **stops at 0** where that move would cross it.
+# That is the soft threshold
 #
 # $$w \leftarrow S_{\eta\lambda}\big(w - \eta\nabla\text{mse}(w)\big),\qquad
 #   S_\tau(v) = \mathrm{sign}(v)\max(|v| - \tau, 0),$$
 #
-# which sets every weight within $\eta\lambda$ of 0 to exactly 0.0. L2 is smooth, so
-# gradient descent reaches its optimum; here we take its closed form (part 5 checks it).
+# which sets every weight within $\eta\lambda$ of 0 to exactly 0.0. L2 is smooth, so the
+# same loop without the L1 step is gradient descent on $\text{mse} + $ `losses.l2_penalty`, and
+# reaches the ridge optimum; the paths below draw its closed form (part 5 checks they agree).
 
 # %%
 TRUE_W = np.array([2.0, 1.0, -1.5, 0.7, 0.0, 0.0, 0.0, 0.0])
@@ -149,15 +153,32 @@ def mse_gradient(X, y, w):
 
 
 def soft_threshold(v, tau):
-    """The proximal step of τ·Σ|w|: move every entry τ towards 0 and stop at 0."""
+    """The formula S_τ(v): move every entry τ towards 0 and stop at 0 (numpy, the closed forms' reference)."""
     return np.sign(v) * np.maximum(np.abs(v) - tau, 0.0) + 0.0      # + 0.0 turns −0.0 into 0.0
 
 
+def smooth_gradient(X, y, w, l2):
+    """∇ of losses.mse(X w, y) + losses.l2_penalty([w], l2) at w, from minigrad's backward."""
+    wt = mg.Tensor(w, requires_grad=True)
+    (losses.mse(mg.Tensor(X) @ wt, y) + losses.l2_penalty([wt], l2)).backward()
+    return wt.grad
+
+
+def l1_step(v, tau):
+    """The proximal step of losses.l1_penalty: move each entry by the penalty's pull (its gradient
+    from backward, τ·sign(v)) and stop at 0 where the move would cross it. For L1 this is S_τ(v)."""
+    vt = mg.Tensor(v, requires_grad=True)
+    losses.l1_penalty([vt], tau).backward()
+    return np.where(np.abs(v) <= np.abs(vt.grad), 0.0, v - vt.grad)
+
+
 def proximal_gradient(X, y, l1, l2, w, iterations, tol=1e-10):
-    """ISTA on mse + l1·Σ|w| + l2·Σw²: a gradient step on the smooth part, then soft-threshold."""
+    """ISTA on mse + l1_penalty(l1) + l2_penalty(l2): a gradient step on the smooth part, then the L1 step."""
     step = 1 / (2 / len(y) * np.linalg.eigvalsh(X.T @ X).max() + 2 * l2)   # 1 / Lipschitz constant
     for _ in range(iterations):
-        w_new = soft_threshold(w - step * (mse_gradient(X, y, w) + 2 * l2 * w), step * l1)
+        w_new = w - step * smooth_gradient(X, y, w, l2)
+        if l1 > 0:
+            w_new = l1_step(w_new, step * l1)
         if np.max(np.abs(w_new - w)) < tol:
             return w_new
         w = w_new
@@ -254,7 +275,7 @@ show(fig, "paths")
 
 # %% [markdown]
 # Now the claims, on every data seed: at the middle λ, L1 (solved by `L1_METHOD`) against L2
-# (its closed form).
+# (gradient descent on mse + `losses.l2_penalty`). Both penalties come from the library.
 # The optimum of the lasso satisfies its optimality (KKT) conditions — where $w_j \ne 0$,
 # $\partial\,\text{mse}/\partial w_j = -\lambda\,\mathrm{sign}(w_j)$; where $w_j = 0$,
 # $|\partial\,\text{mse}/\partial w_j| \le \lambda$ — which checks that ISTA really got there.
@@ -265,9 +286,9 @@ COMPARED = ("L1", "L2")     # the first claim below: the first of these gives mo
 
 
 def solve(penalty, X, y, lam):
-    """The minimiser of mse + penalty: L2 by its closed form, L1 by L1_METHOD."""
+    """The minimiser of mse + the library's penalty: L2 by gradient descent, L1 by L1_METHOD."""
     if penalty == "L2":
-        return ridge(X, y, lam)
+        return proximal_gradient(X, y, 0.0, lam, np.zeros(X.shape[1]), ITERATIONS)
     if L1_METHOD == "proximal":
         return proximal_gradient(X, y, lam, 0.0, np.zeros(X.shape[1]), ITERATIONS)
     return subgradient_descent(X, y, lam, np.zeros(X.shape[1]), pick(1500, 500))
@@ -281,15 +302,18 @@ for seed in SEEDS:
     zero_counts[seed] = [(solutions[p] == 0).sum() for p in COMPARED]
     w1 = solutions["L1"]
     l1_zeros[seed] = np.flatnonzero(w1 == 0)
+    w1t = mg.Tensor(w1, requires_grad=True)
+    losses.l1_penalty([w1t], lam_mid).backward()        # the penalty's pull λ·sign(w) where w ≠ 0
     g = mse_gradient(Xs, ys, w1)
     on = w1 != 0
-    kkt = max(kkt, np.max(np.abs(g[on] + lam_mid * np.sign(w1[on])), initial=0.0),
+    kkt = max(kkt, np.max(np.abs(g[on] + w1t.grad[on]), initial=0.0),
               np.max(np.abs(g[~on]) - lam_mid, initial=0.0))
 first, second = COMPARED
 claim("l1_more_zeros_than_l2", f"at λ = {lam_mid:.3f} {first} gives more exact zeros than {second} "
       f"(L1 by the {L1_METHOD} method)", all(a > b for a, b in zero_counts.values()),
       "; ".join(f"seed {s}: {first} {a}, {second} {b}" for s, (a, b) in zero_counts.items()))
-claim("l1_zeros_are_irrelevant_features", "every coefficient L1 sets to 0 belongs to an irrelevant feature",
+claim("l1_zeros_are_irrelevant_features", "L1 sets at least one coefficient to 0, and every one it sets to 0 "
+      "belongs to an irrelevant feature",
       all(len(z) > 0 and irrelevant[z].all() for z in l1_zeros.values()),
       "; ".join(f"seed {s}: zeros at {z.tolist()}" for s, z in l1_zeros.items()))
 claim("lasso_kkt", f"the L1 solution ({L1_METHOD}) satisfies the lasso optimality (KKT) conditions",
@@ -523,6 +547,7 @@ ax.plot(grid, np.exp(-np.abs(grid) / LAPLACE_SCALE) / (2 * LAPLACE_SCALE), lw=2.
 ax.set_xlabel("weight w")
 ax.set_ylabel("prior density p(w)")
 ax.set_title("same variance: the Laplace prior has a sharp peak at 0")
+ax.set_ylim(0, 1.5 / (2 * LAPLACE_SCALE))           # room above the Laplace peak 1/(2b) for the legend
 ax.legend(loc="upper left", fontsize=8)
 ax = axes[1]
 line = np.linspace(-1.2 * np.abs(w_ls_o).max(), 1.2 * np.abs(w_ls_o).max(), 401)
@@ -615,28 +640,51 @@ rows = {s: (errors(v["none"], *polynomial_data(s)), errors(v["L2"], *polynomial_
 claim("overfits_without_penalty", "without a penalty the polynomial over-fits: train error below half the test error",
       all(tr0 < 0.5 * te0 for (tr0, te0), _ in rows.values()),
       "; ".join(f"seed {s}: train {a[0]:.3f}, test {a[1]:.3f}" for s, (a, _) in rows.items()))
-claim("l2_lowers_test_error", f"L2 (λ = {L2_LAMBDA:g}) at least halves the test error",
-      all(te1 < 0.5 * te0 for (_, te0), (_, te1) in rows.values()),
-      "; ".join(f"seed {s}: test {a[1]:.3f} → {b[1]:.3f}" for s, (a, b) in rows.items()))
+
+
+def stationarity(w, x, y):
+    """|∇(mse + l2_penalty(L2_LAMBDA))| at w, relative to its size at w = 0: about 0 at the minimiser."""
+    def gradient(v):
+        wt = mg.Tensor(v, requires_grad=True)
+        F = np.polynomial.legendre.legvander(x, DEGREE)
+        (losses.mse(mg.Tensor(F) @ wt, y) + losses.l2_penalty([wt], L2_LAMBDA)).backward()
+        return np.linalg.norm(wt.grad)
+    return gradient(w) / gradient(np.zeros_like(w))
+
+
+stationary = max(stationarity(v["L2"], *polynomial_data(s)) for s, v in poly.items())
+claim("l2_lowers_test_error", f"L2 (λ = {L2_LAMBDA:g}) at least halves the test error, and the fit is the minimiser "
+      "of mse + l2_penalty (its gradient there is 0)",
+      all(te1 < 0.5 * te0 for (_, te0), (_, te1) in rows.values()) and stationary < 1e-8,
+      "; ".join(f"seed {s}: test {a[1]:.3f} → {b[1]:.3f}" for s, (a, b) in rows.items())
+      + f"; largest relative gradient of mse + l2_penalty at the fit {stationary:.1e}")
 
 # %% [markdown]
 # ## 7. L2 as weight decay: the same under SGD, not under Adam
 #
 # "Weight decay" shrinks every weight a little at each step, $w \leftarrow w - \eta\lambda w$.
 # Under plain SGD that is *exactly* an L2 penalty $\frac\lambda2\lVert w\rVert^2$ added to the
-# loss, whose gradient is $\lambda w$: three ways of writing it give the same trajectory.
+# loss, whose gradient is $\lambda w$: three ways of writing it give the same trajectory, and it
+# heads for the ridge optimum of $\text{mse} + \frac\lambda2\lVert w\rVert^2$.
 #
 # Adam divides each gradient coordinate by its own running size $\sqrt{\hat v}$. An L2 penalty
 # (or `Adam(weight_decay=λ)`, which adds $\lambda w$ to the gradient — the same thing) gets
-# divided too, so weights with large gradients are hardly decayed. **AdamW** (Loshchilov &
-# Hutter, 2019) decouples the decay: it shrinks the weights directly, outside Adam's scaling.
-# Same λ, different optimum: Adam + L2 goes to the ridge solution, AdamW somewhere else.
+# divided too; Adam + L2 still ends on the ridge optimum, because that is where the penalised
+# gradient is 0. **AdamW** (Loshchilov & Hutter, 2019) decouples the decay: it shrinks the
+# weights directly, $w \leftarrow w - \eta\lambda w$, outside Adam's scaling. It stops where the
+# decay balances Adam's *normalised* step, $\hat m/(\sqrt{\hat v} + \epsilon) = \lambda w$. That step is
+# at most about 1 in size, so holding a weight far from its unregularised value takes a decay
+# $\lambda w$ of about 1: weights much smaller than $1/\lambda$ end near least squares.
+#
+# The data: a regression whose 4 features have very different scales (0.1 to 5), so their
+# gradients do too.
 
 # %%
 DECAY = 0.1                 # λ of the weight decay
-LR = 0.05
+LR = 0.05                   # Adam's and AdamW's learning rate
 STEPS = pick(400, 150)
-FEATURE_SCALES = np.array([0.1, 0.5, 2.0, 5.0])
+SGD_STEPS = pick(2000, 600)
+FEATURE_SCALES = (0.1, 0.5, 2.0, 5.0)     # the size of each feature
 TRUE_DECAY_W = np.array([3.0, -2.0, 1.0, 0.5])
 
 
@@ -648,12 +696,12 @@ def decay_problem(seed):
     return X, y
 
 
-def trajectory(X, y, optimizer, penalty=0.0, decoupled=0.0):
-    """Weights after every step: loss mse + penalty/2·Σw²; `decoupled` shrinks w by lr·λ by hand."""
+def trajectory(X, y, optimizer, penalty=0.0, decoupled=0.0, steps=STEPS):
+    """Weights after every step: loss mse + l2_penalty(penalty/2); `decoupled` shrinks w by lr·λ by hand."""
     w = mg.Tensor(np.zeros(X.shape[1]), requires_grad=True)
     opt = optimizer([w])
     path = []
-    for _ in range(STEPS):
+    for _ in range(steps):
         opt.zero_grad()
         (losses.mse(mg.Tensor(X) @ w, y) + losses.l2_penalty([w], penalty / 2)).backward()
         w.data -= opt.lr * decoupled * w.data
@@ -663,70 +711,168 @@ def trajectory(X, y, optimizer, penalty=0.0, decoupled=0.0):
 
 
 Xd, yd = decay_problem(SEEDS[0])
+sgd_lr = 1 / (2 * np.linalg.eigvalsh(Xd.T @ Xd / len(yd)).max() + DECAY)     # 1 / the largest curvature
+ridge_d = ridge(Xd, yd, DECAY / 2)     # the optimum of mse + λ/2·Σw²: (XᵀX/n + λ/2 I) w = Xᵀy/n
 same_rule = {      # four ways to write the same decay: the equalities are checked on one data set
-    "SGD + L2 penalty": trajectory(Xd, yd, lambda p: mg.optim.SGD(p, lr=LR / 50), penalty=DECAY),
-    "SGD(weight_decay=λ)": trajectory(Xd, yd, lambda p: mg.optim.SGD(p, lr=LR / 50, weight_decay=DECAY)),
-    "SGD + decoupled decay": trajectory(Xd, yd, lambda p: mg.optim.SGD(p, lr=LR / 50), decoupled=DECAY),
+    "SGD, no decay": trajectory(Xd, yd, lambda p: mg.optim.SGD(p, lr=sgd_lr), steps=SGD_STEPS),
+    "SGD + L2 penalty": trajectory(Xd, yd, lambda p: mg.optim.SGD(p, lr=sgd_lr), penalty=DECAY, steps=SGD_STEPS),
+    "SGD(weight_decay=λ)": trajectory(Xd, yd, lambda p: mg.optim.SGD(p, lr=sgd_lr, weight_decay=DECAY), steps=SGD_STEPS),
+    "SGD + decoupled decay": trajectory(Xd, yd, lambda p: mg.optim.SGD(p, lr=sgd_lr), decoupled=DECAY, steps=SGD_STEPS),
+    "Adam + L2 penalty": trajectory(Xd, yd, lambda p: mg.optim.Adam(p, lr=LR), penalty=DECAY),
     "Adam(weight_decay=λ)": trajectory(Xd, yd, lambda p: mg.optim.Adam(p, lr=LR, weight_decay=DECAY)),
 }
-decay_runs = {}    # the outcome, Adam + L2 against AdamW, on every data seed
-for seed in SEEDS:
-    Xd, yd = decay_problem(seed)
-    decay_runs[seed] = {
-        "Adam + L2 penalty": trajectory(Xd, yd, lambda p: mg.optim.Adam(p, lr=LR), penalty=DECAY),
-        "AdamW(weight_decay=λ)": trajectory(Xd, yd, lambda p: mg.optim.AdamW(p, lr=LR, weight_decay=DECAY)),
-        "ridge": ridge(Xd, yd, DECAY / 2),     # the optimum of mse + λ/2·Σw²: (XᵀX/n + λ/2 I) w = Xᵀy/n
-    }
+
+# %% [markdown]
+# ### The same λ, two optimizers: Loshchilov and Hutter's learning-rate × λ grid
+#
+# Loshchilov and Hutter compared Adam + L2 with AdamW over a grid of learning rates and decay
+# strengths. Here is that grid for our regression: each cell trains for the same number of
+# steps and reports how much of the least-squares weights' size is left, $\lVert w\rVert/\lVert w_\text{OLS}\rVert$
+# (1: no shrinkage). Read each panel along a column (one λ, several learning rates) and then
+# across: which knob sets the shrinkage, and does the same λ shrink the same in both?
 
 # %%
-runs = {**decay_runs[SEEDS[0]], **same_rule}
+GRID_LRS = pick((0.02, 0.05, 0.1), (0.05, 0.1))
+GRID_LAMBDAS = pick((0.01, 0.03, DECAY, 0.3, 1.0, 3.0), (0.01, DECAY, 1.0))
+w_ols_d = np.linalg.lstsq(Xd, yd, rcond=None)[0]
+grid_kept = {
+    "Adam + L2 penalty (λ/2·Σw²)": np.array([[np.linalg.norm(trajectory(
+        Xd, yd, lambda p, lr=lr: mg.optim.Adam(p, lr=lr), penalty=lam)[-1]) for lam in GRID_LAMBDAS] for lr in GRID_LRS]),
+    "AdamW(weight_decay=λ)": np.array([[np.linalg.norm(trajectory(
+        Xd, yd, lambda p, lr=lr, lam=lam: mg.optim.AdamW(p, lr=lr, weight_decay=lam))[-1]) for lam in GRID_LAMBDAS]
+        for lr in GRID_LRS]),
+}
+grid_kept = {k: v / np.linalg.norm(w_ols_d) for k, v in grid_kept.items()}
+l2_name, adamw_name = grid_kept
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(13, 4.6))
+for ax, (name, kept) in zip(axes, grid_kept.items()):
+    image = ax.imshow(kept, cmap="viridis", vmin=0, vmax=1, aspect="auto", origin="lower")
+    for (i, j), value in np.ndenumerate(kept):
+        ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=9, color="white" if value < 0.6 else "black")
+    ax.set_xticks(range(len(GRID_LAMBDAS)), [f"{lam:g}" for lam in GRID_LAMBDAS])
+    ax.set_yticks(range(len(GRID_LRS)), [f"{lr:g}" for lr in GRID_LRS])
+    ax.set_xlabel("λ (weight_decay, or the L2 penalty's λ)")
+    ax.set_ylabel("learning rate")
+    ax.grid(False)
+    ax.set_title(name, fontsize=10)
+fig.colorbar(image, ax=axes, label="‖w‖ / ‖w_OLS‖ after training (1: not shrunk)")
+column = GRID_LAMBDAS.index(DECAY)
+fig.suptitle(f"λ sets the shrinkage (AdamW's also a little the learning rate); but the same λ = {DECAY:g} shrinks "
+             f"Adam + L2's weights to {grid_kept[l2_name][:, column].max():.2f} of least squares\nand leaves AdamW's "
+             f"near least squares ({grid_kept[adamw_name][:, column].min():.2f} or more): λ means different things "
+             "in the two", fontsize=11)
+show(fig, "adamw_grid")
+
+# %%
+lr_spread = {k: np.max(v.max(axis=0) - v.min(axis=0)) for k, v in grid_kept.items()}
+l2_at, w_at = (v[:, column] for v in grid_kept.values())
+claim("same_lambda_not_same_shrinkage", f"the same λ = {DECAY:g} is not the same regularisation: at every learning "
+      "rate of the grid Adam + L2 keeps under 70% of the least-squares weights' size, AdamW over 85% — near the "
+      "unregularised fit", np.all(l2_at < 0.7) and np.all(w_at > 0.85),
+      f"Adam + L2 keeps {', '.join(f'{v:.2f}' for v in l2_at)}, AdamW {', '.join(f'{v:.2f}' for v in w_at)} "
+      f"at learning rates {', '.join(f'{lr:g}' for lr in GRID_LRS)}")
+claim("lambda_sets_shrinkage", "on the grid λ sets the shrinkage: Adam + L2's is the same down every column (within "
+      "0.01: the ridge optimum of its λ, at every learning rate); AdamW's changes down a column by under a fifth of "
+      "its change across the columns", lr_spread[l2_name] < 0.01 and lr_spread[adamw_name] < 0.2 * np.ptp(grid_kept[adamw_name]),
+      "; ".join(f"{k.split(' (')[0]}: largest change down a column {lr_spread[k]:.3f}, range {np.ptp(v):.2f}"
+                for k, v in grid_kept.items()))
+
+# %% [markdown]
+# Why is AdamW so weak at λ = 0.1? Its decay $\lambda w$ must balance a normalised step of at most
+# about 1, and our weights (3, −2, 1, 0.5) are far smaller than $1/\lambda = 10$: they end close to
+# least squares. Comparing the two at the same λ compares a
+# strong regulariser with a weak one. A fair
+# comparison matches the **shrinkage**: AdamW at `ADAMW_DECAY`, and Adam + L2 at the λ whose
+# ridge optimum has the same size $\lVert w\rVert$ (found by bisection on the closed form). Same
+# overall shrinkage — is it the same solution?
+
+# %%
+ADAMW_DECAY = 1.0           # AdamW's λ in the matched comparison
+
+
+def ridge_lambda_with_norm(X, y, size):
+    """The λ whose optimum of mse + λ/2·Σw² has ‖w‖ = size: bisection on log λ (‖w‖ falls as λ grows)."""
+    low, high = -8.0, 4.0
+    for _ in range(60):
+        middle = (low + high) / 2
+        low, high = (middle, high) if np.linalg.norm(ridge(X, y, 10**middle / 2)) > size else (low, middle)
+    return 10 ** ((low + high) / 2)
+
+
+matched = {}       # on every data seed
+for seed in SEEDS:
+    X, y = decay_problem(seed)
+    w_adamw = trajectory(X, y, lambda p: mg.optim.AdamW(p, lr=LR, weight_decay=ADAMW_DECAY))[-1]
+    lam_l2 = ridge_lambda_with_norm(X, y, np.linalg.norm(w_adamw))
+    matched[seed] = dict(ols=np.linalg.lstsq(X, y, rcond=None)[0], lam=lam_l2, ridge=ridge(X, y, lam_l2 / 2), adamw=w_adamw,
+                         adam_l2=trajectory(X, y, lambda p: mg.optim.Adam(p, lr=LR), penalty=lam_l2)[-1])
+
+# %%
+m = matched[SEEDS[0]]
 fig, axes = plt.subplots(1, 2, figsize=(13, 4.8))
 ax = axes[0]
-for (label, style) in [("SGD + L2 penalty", dict(lw=6, alpha=0.3)), ("SGD(weight_decay=λ)", dict(lw=3)),
-                       ("SGD + decoupled decay", dict(lw=1.5, ls="--", color="black"))]:
-    ax.plot(np.arange(1, STEPS + 1), np.linalg.norm(runs[label], axis=1), label=label, **style)
-ax.set_xlabel(f"step (SGD, lr = {LR / 50:g})")
-ax.set_ylabel("weight norm ‖w‖")
-ax.set_title("SGD: the three decays draw one line")
-ax.legend(loc="lower right")
+step_axis = np.arange(1, SGD_STEPS + 1)
+for label, style in [("SGD, no decay", dict(lw=2, color="0.5")), ("SGD + L2 penalty", dict(lw=7, alpha=0.3, color="tab:blue")),
+                     ("SGD(weight_decay=λ)", dict(lw=3, color="tab:blue")),
+                     ("SGD + decoupled decay", dict(lw=1.2, ls="--", color="black"))]:
+    ax.plot(step_axis, np.linalg.norm(same_rule[label] - ridge_d, axis=1), label=label, **style)
+ax.set_xscale("log")
+ax.set_yscale("log")
+ax.set_xlabel(f"step (SGD, lr = {sgd_lr:.3g}, 1 / the largest curvature)")
+ax.set_ylabel(f"distance to the ridge optimum, λ = {DECAY:g}")
+ax.set_title("SGD: the three decays draw one line, towards the ridge optimum (slowly along w₀,\n"
+             "whose feature is 50× smaller); without decay SGD heads for least squares instead", fontsize=10)
+ax.legend(loc="lower left", fontsize=8)
 ax = axes[1]
 index = np.arange(4)
-width = 0.27
-for offset, (label, values), color in zip([-width, 0, width],
-                                          [("Adam + L2 penalty (= Adam(weight_decay=λ))", runs["Adam + L2 penalty"][-1]),
-                                           ("AdamW(weight_decay=λ)", runs["AdamW(weight_decay=λ)"][-1]),
-                                           ("ridge optimum of mse + λ/2·Σw²", runs["ridge"])],
-                                          ["tab:orange", "tab:green", "0.5"]):
-    ax.bar(index + offset, values, width, color=color, label=label)
-ax.plot(index, TRUE_DECAY_W, "kx", ms=10, mew=2, label="true weight")
+width = 0.38
+for offset, (label, values), color in zip([-width / 2, width / 2],
+                                          [(f"Adam + L2, λ = {m['lam']:.3g} (lands on the ridge optimum)", m["adam_l2"]),
+                                           (f"AdamW(weight_decay={ADAMW_DECAY:g})", m["adamw"])],
+                                          ["tab:orange", "tab:green"]):
+    bars = ax.bar(index + offset, values / m["ols"], width, color=color, label=label)
+    ax.bar_label(bars, fmt="%.2f", fontsize=8)
 ax.set_xticks(index, [f"w{'₀₁₂₃'[j]}\n(feature scale {s:g})" for j, s in enumerate(FEATURE_SCALES)])
-ax.axhline(0, color="black", lw=0.8)
-ax.set_ylabel(f"weight after {STEPS} steps")
-ax.set_title(f"Adam, λ = {DECAY:g}: L2 lands on the ridge optimum, AdamW elsewhere")
-ax.legend(loc="upper right", fontsize=8)
+ax.set_ylim(0, 1.25)
+ax.set_ylabel("weight / its least-squares value (1: not shrunk)")
+ax.set_title(f"matched shrinkage (both ‖w‖ = {np.linalg.norm(m['adamw']) / np.linalg.norm(m['ols']):.2f}·‖w_OLS‖): "
+             "L2 takes w₀,\nAdamW takes from every weight", fontsize=10)
+ax.legend(loc="upper left", fontsize=8)
 fig.tight_layout()
 show(fig, "weight_decay")
 
 # %% [markdown]
-# Notice $w_0$: its feature is tiny (scale 0.1), so the data need a large weight and resist
-# shrinking it only weakly. The L2 penalty charges every weight the same $\frac\lambda2 w^2$, so
-# the ridge optimum — where Adam + L2 ends — pays for $w_0$ by shrinking it hard. AdamW's decay is
-# not a term of the loss: each step it shrinks every weight by the same fraction $\eta\lambda$,
-# while Adam's normalised step on the data gradient pushes back with a size that does not
-# depend on the feature's scale, so $w_0$ stays near its true value.
+# Notice $w_0$: its feature is tiny (scale 0.1), so the data resist shrinking its weight only
+# weakly. The L2 penalty charges every weight the same $\frac\lambda2 w^2$, so the ridge
+# optimum — where Adam + L2 ends — pays for the shrinkage almost entirely with $w_0$. AdamW's
+# decay is not a term of the loss: it pulls each weight by $\lambda w$ against Adam's normalised
+# step, which does not depend on the feature's scale, so it takes from every weight, the
+# largest ones most.
 
 # %%
-sgd_gap = max(np.max(np.abs(runs["SGD + L2 penalty"] - runs[k])) for k in ("SGD(weight_decay=λ)", "SGD + decoupled decay"))
-claim("sgd_decay_is_l2", "under SGD an L2 penalty, weight_decay and decoupled decay give the same trajectory",
-      sgd_gap < 1e-12, f"largest difference over {STEPS} steps: {sgd_gap:.1e}")
-adam_gap = np.max(np.abs(runs["Adam + L2 penalty"] - runs["Adam(weight_decay=λ)"]))
+sgd_gap = max(np.max(np.abs(same_rule["SGD + L2 penalty"] - same_rule[k]))
+              for k in ("SGD(weight_decay=λ)", "SGD + decoupled decay"))
+to_ridge_sgd = {k: np.linalg.norm(same_rule[k][[0, -1]] - ridge_d, axis=1) for k in ("SGD + L2 penalty", "SGD, no decay")}
+claim("sgd_decay_is_l2", "under SGD an L2 penalty, weight_decay and decoupled decay give the same trajectory, and it "
+      "heads for the ridge optimum (the distance to it more than halved)",
+      sgd_gap < 1e-12 and to_ridge_sgd["SGD + L2 penalty"][1] < 0.5 * to_ridge_sgd["SGD + L2 penalty"][0],
+      f"largest difference over {SGD_STEPS} steps: {sgd_gap:.1e}; distance to the ridge optimum from the first to the "
+      "last step: " + ", ".join(f"{k} {a:.3f} → {b:.3f}" for k, (a, b) in to_ridge_sgd.items()))
+adam_gap = np.max(np.abs(same_rule["Adam + L2 penalty"] - same_rule["Adam(weight_decay=λ)"]))
 claim("adam_weight_decay_is_l2", "Adam(weight_decay=λ) is Adam on the L2-penalised loss: same trajectory",
       adam_gap < 1e-9, f"largest difference {adam_gap:.1e}")
-adamw_gap = {s: np.max(np.abs(r["AdamW(weight_decay=λ)"][-1] - r["Adam + L2 penalty"][-1])) for s, r in decay_runs.items()}
-to_ridge = {s: np.max(np.abs(r["Adam + L2 penalty"][-1] - r["ridge"])) for s, r in decay_runs.items()}
-claim("adamw_differs_from_adam_l2", "AdamW ends at different weights from Adam + L2, which reaches the ridge optimum",
-      all(adamw_gap[s] > 0.05 and to_ridge[s] < 0.01 for s in decay_runs),
-      "; ".join(f"seed {s}: AdamW vs Adam+L2 {adamw_gap[s]:.3f}, Adam+L2 vs ridge {to_ridge[s]:.4f}" for s in decay_runs))
+kept = {s: (np.linalg.norm(v["adamw"]) / np.linalg.norm(v["ols"]), v["adamw"] / v["ols"], v["adam_l2"] / v["ols"],
+            np.max(np.abs(v["adam_l2"] - v["ridge"]))) for s, v in matched.items()}
+claim("adamw_differs_from_adam_l2", f"at matched shrinkage (AdamW with λ = {ADAMW_DECAY:g}, Adam + L2 with the λ of the "
+      f"same ‖w‖) the two land apart: Adam + L2 on the ridge optimum, which takes most of w₀ (feature scale "
+      f"{FEATURE_SCALES[0]:g}); AdamW keeps more of w₀ and less of w₃ (scale {FEATURE_SCALES[3]:g})",
+      all(size < 0.9 and to_ridge < 0.01 and w_keep[0] > l2_keep[0] + 0.1 and w_keep[3] < l2_keep[3]
+          for size, w_keep, l2_keep, to_ridge in kept.values()),
+      "; ".join(f"seed {s}: ‖w‖ kept {size:.2f}, w₀ kept AdamW {w_keep[0]:.2f} vs L2 {l2_keep[0]:.2f}, w₃ kept "
+                f"{w_keep[3]:.2f} vs {l2_keep[3]:.2f}, Adam+L2 to ridge {to_ridge:.4f}"
+                for s, (size, w_keep, l2_keep, to_ridge) in kept.items()))
 
 # %% [markdown]
 # ## 8. A task-specific penalty: smoothness

@@ -202,7 +202,8 @@ def fit_with_and_without_penalty(seed, n=15, noise=0.15):
     def loss():
         at_data, on_grid = coef @ features(x).T, coef @ features(grid).T
         drops = (on_grid[:, :-1] - on_grid[:, 1:]).relu()
-        return (((at_data - y) ** 2).mean(axis=1) + weights * (drops ** 2).sum(axis=1)).sum()
+        data_term = losses.mse(at_data, np.broadcast_to(y, at_data.shape), reduction="none").mean(axis=1)
+        return (data_term + weights * (drops ** 2).sum(axis=1)).sum()
     fit([coef], loss, PENALTY_STEPS, lr=0.1)
     return x, y, coef.data @ features(grid).T
 
@@ -210,7 +211,7 @@ def fit_with_and_without_penalty(seed, n=15, noise=0.15):
 penalised = {seed: fit_with_and_without_penalty(seed) for seed in SEEDS}
 
 # %%
-FIGURE_SEED = 1             # a seed in SEEDS in both modes
+FIGURE_SEED = max(penalised, key=lambda s: total_drop(penalised[s][2][0]))   # the seed whose plain fit falls most
 x, y, curves = penalised[FIGURE_SEED]
 fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.4), gridspec_kw={"width_ratios": [3, 2]})
 left.plot(grid, dose_response(grid), color="black", lw=6, alpha=0.25, label="true curve tanh(2.5 x)")
@@ -229,16 +230,25 @@ positions = np.arange(len(seeds))
 right.bar(positions - 0.2, drops[:, 0], width=0.4, color="C3", label="MSE only")
 right.bar(positions + 0.2, drops[:, 1], width=0.4, color="C0", label=f"with the penalty, μ = {MONOTONE_WEIGHT:g}")
 right.set_yscale("log")
-right.set_xticks(positions, [f"seed {s}" for s in seeds])
+right.set_xticks(positions, [str(s) for s in seeds])
+right.set_xlabel("data seed")
 right.set_ylabel("total drop of the fitted curve (log scale)")
 right.set_title("The violated constraint, per data seed", fontsize=10)
-right.legend(loc="upper left", bbox_to_anchor=(0, -0.12), fontsize=8, ncol=2)
+for position in positions[drops[:, 1] == 0]:       # a drop of exactly 0 has no bar on a log scale
+    right.annotate("0", (position + 0.2, 0), xycoords=("data", "axes fraction"), xytext=(0, 3),
+                   textcoords="offset points", ha="center", color="C0", fontsize=8)
+right.legend(loc="upper left", bbox_to_anchor=(0, -0.2), fontsize=8, ncol=2)
 fig.tight_layout()
 show(fig, "task_penalty")
 
 # %% [markdown]
 # Two claims: the penalty removes the violation it names, and — because the constraint is
-# true of the real curve — the constrained fit also lands nearer the truth than the plain one.
+# true of the real curve — the constrained fit also tends to land nearer the truth than the plain
+# one. *Tends to*: a rising curve can still overshoot where no measurement holds it. When the
+# last measurement sits well inside the range (on seed 7 at x = 0.79), the penalised fit keeps
+# rising past it while the truth flattens out, and there it ends farther from the truth than the
+# plain fit. So the second claim is a measured fraction: we ran seeds 0–19 once (not part of this
+# notebook), and the penalised fit was nearer on 18 of 20; the claim below counts it on `SEEDS`.
 
 # %%
 truth = dose_response(grid)
@@ -247,9 +257,13 @@ claim("penalty_removes_drops", f"with the monotonicity penalty (μ = {MONOTONE_W
       "than the plain MSE fit, on every seed",
       all(d[1] < d[0] for d in drops),
       "; ".join(f"seed {s}: total drop {d[0]:.3f} → {d[1]:.4f}" for s, d in zip(seeds, drops)))
-claim("penalty_nearer_truth", "the penalised fit also lies nearer the true curve than the plain fit",
-      all(r[1] < r[0] for r in rms_to_truth.values()),
-      "; ".join(f"seed {s}: RMS gap {r[0]:.3f} vs {r[1]:.3f}" for s, r in rms_to_truth.items()))
+nearer = [s for s, r in rms_to_truth.items() if r[1] < r[0]]
+mean_gap = np.mean(list(rms_to_truth.values()), axis=0)
+claim("penalty_nearer_truth", f"the penalised fit lies nearer the true curve than the plain fit on most seeds "
+      f"({len(nearer)} of {len(rms_to_truth)}: more than half) and on average over them",
+      len(nearer) > len(rms_to_truth) / 2 and mean_gap[1] < mean_gap[0],
+      f"mean RMS gap {mean_gap[0]:.3f} vs {mean_gap[1]:.3f}; "
+      + "; ".join(f"seed {s}: {r[0]:.3f} vs {r[1]:.3f}" for s, r in rms_to_truth.items()))
 
 # %% [markdown]
 # ## 3. A curriculum: easy samples first, then all of them
@@ -271,7 +285,7 @@ claim("penalty_nearer_truth", "the penalised fit also lies nearer the true curve
 # same model trained with uniform weights, judged on 300 held-out points, on every seed.
 
 # %%
-SWITCH_FRACTION = 0.25      # Try it 3: 0.01   (where "easy first" ends, as a fraction of training)
+SWITCH_FRACTION = 0.25      # Try it 3: 1.0   (where "easy first" ends, as a fraction of training)
 FINAL_PROGRESS = 0.5        # 0.5: then all samples equally (Bengio et al.); 1.0: then hard samples only
 HARD_FIRST = False          # Try it 4: True   (the reverse order, hardest samples first)
 CURRICULUM_STEPS = pick(400, 200)
@@ -324,6 +338,7 @@ for seed in SEEDS:
 
 # %%
 ACCURACY_MARK = 0.95
+LATE_LIMIT = 0.025          # the most the curriculum may lag, as a fraction of the training steps
 
 
 def steps_to(accuracy):
@@ -356,26 +371,33 @@ right.set_ylabel(f"held-out cross-entropy (seed {SEEDS[0]})")
 right.set_title("Held-out loss: the two runs end close together", fontsize=10)
 right.legend(loc="upper right", fontsize=8)
 seeds = list(curriculum_runs)
-positions = np.arange(len(seeds))
-for offset, name, color in ((-0.2, "uniform", "0.3"), (0.2, "curriculum", "C1")):
-    third.bar(positions + offset, [steps_to(curriculum_runs[s][name]["accuracy"]) for s in seeds], width=0.4,
-              color=color, label=name)
-third.set_xticks(positions, [f"seed {s}" for s in seeds])
-third.set_ylabel(f"steps until held-out accuracy ≥ {ACCURACY_MARK:.0%}")
-third.set_title("Which run gets there first, per seed", fontsize=10)
-third.legend(loc="upper left", bbox_to_anchor=(0, -0.1), ncol=2, fontsize=8)
+lead = np.array([steps_to(curriculum_runs[s]["curriculum"]["accuracy"]) - steps_to(curriculum_runs[s]["uniform"]["accuracy"])
+                 for s in seeds])
+third.bar(np.arange(len(seeds)), lead, color=np.where(lead < 0, "C1", "0.3"))
+third.axhline(0, color="black", lw=0.8)
+third.axhline(LATE_LIMIT * CURRICULUM_STEPS, color="C3", ls="--", lw=1.2,
+              label=f"{LATE_LIMIT:.1%} of the steps later: the limit the claim allows")
+third.set_xticks(np.arange(len(seeds)), [str(s) for s in seeds])
+third.set_xlabel("data seed")
+third.set_ylabel(f"steps to {ACCURACY_MARK:.0%} accuracy: curriculum − uniform")
+third.set_title(f"Below 0: the curriculum got there first\n(on {np.sum(lead < 0)} of {len(seeds)} seeds)", fontsize=10)
+third.legend(loc="upper left", bbox_to_anchor=(0, -0.16), fontsize=8)
 fig.tight_layout()
 show(fig, "curriculum")
 
 # %% [markdown]
-# The verdict, on every seed. At the end the curriculum **does not finish better** than uniform
-# weighting on this toy problem: the two end level (within one point of held-out accuracy), and
-# its final held-out loss is no better either — equal or slightly higher on seeds 0–2 of the
-# full run (over seeds 0–7: lower on 3, higher on 4, equal on 1). Early on it is ahead: it
-# reaches 95% held-out accuracy sooner on every seed here. How far does that go? We ran seeds
-# 0–7 once (not part of this notebook): in the full run the curriculum got there sooner on 6 of
-# 8 seeds (on seeds 6 and 7 it was 3–6 steps later), in the quick run on 8 of 8. And before you
-# credit the *easy-first* order for the head start, try `HARD_FIRST = True` (Try it 4).
+# The verdict. At the end the curriculum **does not finish better** than uniform weighting on
+# this toy problem: the two end level (within one point of held-out accuracy) on every seed.
+#
+# Early on, the picture depends on the seed. Bengio et al. promise a head start; here the
+# curriculum reaches 95% held-out accuracy sooner on some seeds and a few steps later on others.
+# We ran seeds 0–12 once (not part of this notebook): the full run got there sooner on 7 of 13
+# seeds, the quick run (fewer samples, a shorter easy phase) on 12 of 13 — and the *reversed*
+# order, hardest samples first (`HARD_FIRST = True`, Try it 4), was sooner than uniform weights on
+# all 13 seeds of the full run. So a head start here is not evidence that easy examples teach
+# first. What does hold on every seed: the curriculum is never far behind — at most
+# `LATE_LIMIT` (2.5%) of the training steps later than uniform weighting. The claim below counts
+# on how many of `SEEDS` it is ahead, and says so.
 
 # %%
 verdict = []
@@ -390,9 +412,11 @@ claim("curriculum_level_with_uniform",
                 f"(at the switch {cs:.3f} vs {us:.3f})" for s, ca, ua, cl, ul, cs, us in verdict))
 first = {s: (steps_to(run["curriculum"]["accuracy"]), steps_to(run["uniform"]["accuracy"]))
          for s, run in curriculum_runs.items()}
-claim("curriculum_ahead_early", f"the curriculum reaches {ACCURACY_MARK:.0%} held-out accuracy sooner than uniform "
-      "weighting, on every seed here",
-      all(c < u for c, u in first.values()),
+ahead = [s for s, (c, u) in first.items() if c < u]
+claim("curriculum_never_far_behind", f"the curriculum reaches {ACCURACY_MARK:.0%} held-out accuracy sooner than "
+      f"uniform weighting on {len(ahead)} of {len(first)} seeds — a head start on some seeds, not a rule — and on no "
+      f"seed more than {LATE_LIMIT:.1%} of the {CURRICULUM_STEPS} steps later",
+      all(c - u <= LATE_LIMIT * CURRICULUM_STEPS for c, u in first.values()),
       "; ".join(f"seed {s}: step {c} vs {u}" for s, (c, u) in first.items()))
 
 # %% [markdown]
@@ -754,8 +778,8 @@ finish()
 #    value rises. Does the trade-off between MSE and BCE disappear?
 # 2. Set `MSE_SCALE = 30.0` in part 1 (the regression loss divided by 30 before weighting).
 #    At λ = 0.5, which task now gives up more of its best?
-# 3. Set `SWITCH_FRACTION = 0.01` in part 3: the easy-first phase now lasts a few steps.
-#    Is the curriculum still ahead early? Does it still end level?
+# 3. Set `SWITCH_FRACTION = 1.0` in part 3: the easy-first phase now lasts the whole run.
+#    Is the curriculum still never far behind uniform weighting? Does it still end level?
 # 4. Set `HARD_FIRST = True` in part 3: the same schedule, hardest samples first. Does the
 #    head start over uniform weighting go away?
 

@@ -199,11 +199,18 @@ for offset, (label, target) in zip([-width / 2, width / 2], [("ε/C (PyTorch, ou
     bars = ax.bar(index + offset, target, width, label=label)
     ax.bar_label(bars, fmt="%.4f", fontsize=8)
 ax.set_xticks(index, ["class 0 (true)"] + [f"class {c}" for c in range(1, CLASSES)])
-ax.set_yscale("log")
-ax.set_ylim(0.01, 3)
-ax.set_ylabel("target probability (log scale)")
+ax.set_ylim(0, 1.3)
+ax.set_ylabel("target probability")
 ax.set_title(f"same ε = {EPSILON:g}, C = {CLASSES}: two different targets")
-ax.legend(fontsize=8, loc="upper right")
+ax.legend(fontsize=8, loc="upper left")
+zoom = ax.inset_axes([0.36, 0.32, 0.6, 0.45])          # the wrong classes, on their own scale
+for offset, target in zip([-width / 2, width / 2], [target_c, target_c1]):
+    zoom.bar(index[1:] + offset, target[1:], width)
+zoom.set_xticks(index[1:], [f"class {c}" for c in range(1, CLASSES)], fontsize=7)
+zoom.set_ylim(0, 1.3 * target_c1[1:].max())
+zoom.tick_params(labelsize=7)
+zoom.set_title(f"zoom on the wrong classes: ε/C = {EPSILON / CLASSES:.4f} vs ε/(C−1) = {EPSILON / (CLASSES - 1):.4f}",
+               fontsize=8)
 ax = axes[1]
 for (label, values), style in zip(smoothing_curves.items(), ["-", "--", "-."]):
     ax.plot(gaps, values, style, lw=2, label=label)
@@ -531,7 +538,9 @@ gap_plain = np.abs(losses.triplet(A, P, N, margin=TRIPLET_MARGIN, reduction="non
                    - np.maximum(0, dp - dn + TRIPLET_MARGIN)).max()
 gap_squared = np.abs(losses.triplet(A, P, N, margin=TRIPLET_MARGIN, squared=True, reduction="none").data
                      - np.maximum(0, dp**2 - dn**2 + TRIPLET_MARGIN)).max()
-disagree = np.mean((dp - dn + TRIPLET_MARGIN > 0) != (dp**2 - dn**2 + TRIPLET_MARGIN > 0))
+still_learning = {sq: losses.triplet(A, P, N, margin=TRIPLET_MARGIN, squared=sq, reduction="none").data > 0
+                  for sq in (False, True)}
+disagree = np.mean(still_learning[False] != still_learning[True])
 d = np.linspace(0, 3, pick(301, 151))
 gp, gn = np.meshgrid(d, d)
 # the loss surface over (d(a,p), d(a,n)): anchor at 0, positive and negative on two axes
@@ -575,15 +584,16 @@ table.append((f"triplet, d(a,p) = 1, d(a,n) = 1.5, m = {TRIPLET_MARGIN:g}", f"{p
 # One row per trap, every number computed above.
 
 # %%
-fig, ax = plt.subplots(figsize=(13, 3.4))
+fig, ax = plt.subplots(figsize=(13, 2.9))
 ax.axis("off")
 header = ("convention", "ours", "the other one", "exact relation")
 cells = ax.table(cellText=[list(map(str, row)) for row in table], colLabels=header, loc="center",
-                 cellLoc="left", colWidths=[0.3, 0.12, 0.23, 0.35])
+                 cellLoc="left", colLoc="left", colWidths=[0.3, 0.12, 0.23, 0.35])
 cells.auto_set_font_size(False)
 cells.set_fontsize(9)
 cells.scale(1, 1.6)
 for (row, _), cell in cells.get_celld().items():
+    cell.PAD = 0.006 / cell.get_width()     # one indent for every column (matplotlib's is a tenth of each cell's width)
     if row == 0:
         cell.set_facecolor("#dde6f0")
         cell.set_text_props(weight="bold")
@@ -611,7 +621,7 @@ finish()
 # | pairs: same or not | an embedding | `contrastive` | margin m | the ½ (10); pairs beyond m are ignored (06) |
 # | retrieval, faces | an embedding | `triplet`, `batch_triplet` | margin, `squared`, `mining` | squared d (10); batch-hard (07) |
 # | small or sparse weights | — | `+ l2_penalty`, `+ l1_penalty`, `+ elastic_net` | λ, λ₁, λ₂ | zeros need a proximal step (08) |
-# | weight decay | — | `mg.optim.AdamW(weight_decay=…)` | λ | Adam's weight_decay is an L2 penalty (08) |
+# | weight decay | — | `mg.optim.AdamW(weight_decay=…)` | λ | Adam's weight_decay is L2; AdamW's λ shrinks far less (08) |
 # | your own task | — | a weighted sum, a task penalty | the weights | check it (09); a task penalty can win (08) |
 #
 # The pitfalls in one sentence each:
@@ -628,7 +638,9 @@ finish()
 # - **Dissimilar pairs beyond the margin send no gradient** (06), and **batch-hard mining collapses the embedding
 #   when classes overlap** (07); **a squared distance changes what a margin means** (10).
 # - **L1's exact zeros need a proximal step** (08): plain gradient descent never lands on 0.0. **Under Adam an L2
-#   penalty is not weight decay** (08): use AdamW for decoupled decay.
+#   penalty is not weight decay** (08): use AdamW for decoupled decay — and do not copy λ between the two: the
+#   same λ that halves Adam + L2's weights leaves AdamW's near least squares, and at matched shrinkage they shrink
+#   different weights.
 
 # %% [markdown]
 # ## Try it
