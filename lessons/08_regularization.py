@@ -746,7 +746,7 @@ grid_kept = {k: v / np.linalg.norm(w_ols_d) for k, v in grid_kept.items()}
 l2_name, adamw_name = grid_kept
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(13, 4.6))
+fig, axes = plt.subplots(1, 2, figsize=(13, 5), layout="constrained")     # room for the colorbar and the title
 for ax, (name, kept) in zip(axes, grid_kept.items()):
     image = ax.imshow(kept, cmap="viridis", vmin=0, vmax=1, aspect="auto", origin="lower")
     for (i, j), value in np.ndenumerate(kept):
