@@ -438,6 +438,216 @@ claim("mse_best_under_gaussian_noise",
       rms_error["MSE (mean)"] < rms_error["MAE (median)"],
       f"RMS error {rms_error['MSE (mean)']:.4f} vs {rms_error['MAE (median)']:.4f} over {N_SETS} data sets")
 
+# %% [markdown]
+# ## 5. Barron's general robust loss: one slider from MSE to beyond MAE
+#
+# Huber bounds the pull of a far point; it never lowers it. Barron (2019, "A General and
+# Adaptive Robust Loss Function") writes a whole family with one shape parameter $\alpha$ and a
+# scale $c$:
+#
+# $$\rho(r, \alpha, c) = \frac{|\alpha - 2|}{\alpha}\left[\left(\frac{(r/c)^2}{|\alpha - 2|} + 1\right)^{\alpha/2} - 1\right]$$
+#
+# $\alpha = 2$ is $\tfrac12 (r/c)^2$ (MSE, as a limit), $\alpha = 1$ is Charbonnier
+# $\sqrt{(r/c)^2 + 1} - 1$ (a smooth MAE, "pseudo-Huber"), $\alpha = 0$ is Cauchy
+# $\log\big(\tfrac12 (r/c)^2 + 1\big)$ (a limit), $\alpha = -2$ is Geman–McClure
+# $2 (r/c)^2 / \big((r/c)^2 + 4\big)$. Below we write $\rho$ with minigrad ops and let backward
+# give the pull $\psi = \partial\rho/\partial r$. The third panel is the **IRLS weight**
+# $\psi(r)/r$: minimising $\sum_i \rho(r_i)$ is the same as a least-squares fit in which point $i$
+# counts with weight $\psi(r_i)/r_i$ — re-computed from the residuals after every fit
+# (iteratively re-weighted least squares, IRLS). Notice: for $\alpha < 1$ the pull
+# **redescends** — a point far enough away is pulled *less* than a near one, and its weight goes to 0.
+
+# %%
+BARRON_ALPHAS = (2.0, 1.0, 0.5, 0.0, -2.0)     # the slider: drawn from MSE (2) to Geman–McClure (−2)
+BARRON_SCALE = 1.0                             # c: residuals much smaller than c are treated as by MSE
+
+
+def barron(r, alpha, c=BARRON_SCALE):
+    """Barron's general robust loss ρ(r, α, c) per entry, from minigrad ops (α = 2 and α = 0 as limits)."""
+    z = (r / c) ** 2
+    if alpha == 2:
+        return 0.5 * z
+    if alpha == 0:
+        return mg.log(0.5 * z + 1)
+    a = abs(alpha - 2)
+    return a / alpha * ((z / a + 1) ** (alpha / 2) - 1)
+
+
+def barron_pull(r, alpha, c=BARRON_SCALE):
+    """The closed form of ψ = ∂ρ/∂r = (r / c²)·((r/c)²/|α − 2| + 1)^(α/2 − 1), in numpy."""
+    if alpha == 2:
+        return r / c**2
+    return r / c**2 * ((r / c) ** 2 / abs(alpha - 2) + 1) ** (alpha / 2 - 1)
+
+
+names = {2.0: "α = 2: L2 (MSE / 2)", 1.0: "α = 1: Charbonnier", 0.0: "α = 0: Cauchy", -2.0: "α = −2: Geman–McClure"}
+wide = np.linspace(-10, 10, 1000) * BARRON_SCALE          # an even count: no grid point at r = 0
+family = {}
+for alpha in BARRON_ALPHAS:
+    r_t = mg.Tensor(wide, requires_grad=True)
+    rho = barron(r_t, alpha)
+    rho.sum().backward()                                  # entry i depends on r_i only: r_t.grad is ψ
+    family[alpha] = (rho.data, r_t.grad, r_t.grad / wide)
+
+# %%
+fig, axes = plt.subplots(1, 3, figsize=(15, 4.6))
+colors = plt.cm.viridis(np.linspace(0, 0.9, len(BARRON_ALPHAS)))
+for (alpha, (rho, pull, weight)), color in zip(family.items(), colors):
+    label = names.get(alpha, f"α = {alpha:g}")
+    for ax, values in zip(axes, (rho, pull, weight)):
+        ax.plot(wide, values, color=color, lw=2, label=label)
+axes[0].set_ylim(-0.2, 6)
+axes[1].set_ylim(-2.2, 2.2)
+for ax, name in zip(axes, ("loss ρ(r, α, c)", "pull ψ = ∂ρ/∂r (backward)", "IRLS weight ψ(r) / r")):
+    ax.set_xlabel(f"residual r (scale c = {BARRON_SCALE:g})")
+    ax.set_ylabel(name)
+axes[0].set_title("The loss: α sets how fast it stops growing")
+axes[1].set_title("The pull: it redescends for α < 1")
+axes[2].set_title("The weight of a point in the re-weighted fit")
+axes[2].set_yscale("log")
+axes[2].legend(loc="lower center", fontsize=8)
+fig.suptitle("Barron's general robust loss: one slider α from L2 through Charbonnier and Cauchy to Geman–McClure")
+fig.tight_layout()
+show(fig, "barron_family")
+
+# %%
+zeros = np.zeros_like(wide)
+with mg.no_grad():
+    special = {2.0: (0.5 * losses.mse(wide, zeros, reduction="none") / BARRON_SCALE**2).data,
+               1.0: np.sqrt((wide / BARRON_SCALE) ** 2 + 1) - 1,
+               0.0: np.log(0.5 * (wide / BARRON_SCALE) ** 2 + 1),
+               -2.0: 2 * (wide / BARRON_SCALE) ** 2 / ((wide / BARRON_SCALE) ** 2 + 4)}
+worst_case = max(np.max(np.abs(barron(mg.Tensor(wide), alpha).data - value)) for alpha, value in special.items())
+worst_pull = max(np.max(np.abs(family[alpha][1] - barron_pull(wide, alpha))) for alpha in BARRON_ALPHAS)
+claim("barron_special_cases",
+      "Barron's loss at α = 2, 1, 0, −2 is half of losses.mse, Charbonnier, Cauchy and Geman–McClure, "
+      "and its pull from backward is the closed form ψ",
+      worst_case < 1e-12 and worst_pull < 1e-12,
+      f"largest difference: loss {worst_case:.1e}, pull {worst_pull:.1e}")
+far = np.argmin(np.abs(wide - 10 * BARRON_SCALE))
+redescends = {alpha: family[alpha][1][far] < np.max(family[alpha][1]) - 1e-9 for alpha in BARRON_ALPHAS}
+claim("pull_redescends_below_one",
+      "for every α < 1 the pull at r = 10c is below its peak (it redescends); for α ≥ 1 it is the largest",
+      all(redescends[alpha] == (alpha < 1) for alpha in BARRON_ALPHAS),
+      ", ".join(f"α = {alpha:g}: ψ(10c) = {family[alpha][1][far]:.3f}, peak {np.max(family[alpha][1]):.3f}"
+                for alpha in BARRON_ALPHAS))
+
+# %% [markdown]
+# ## 6. Leverage points: where MAE and Huber break and Cauchy holds
+#
+# Part 2's outliers were wrong in $y$ only. An outlier far out in $x$ — a **leverage point** —
+# is worse: its pull $\psi(r)$ acts through a lever of length $x$ on the slope. MAE and Huber
+# bound $\psi$ but not $x$, so a few such points tilt their lines. Below, 35 of 100 points are
+# outliers: 25 pushed up in $y$ as in part 2, and 10 far to the right ($x$ between 10 and 15)
+# with $y$ near 0, where the true line is at 21 to 31.
+#
+# Every fit is IRLS with weights $\psi(r)/r$ from backward of its loss (`losses.mae`,
+# `losses.huber`, Barron's $\rho$). MAE and Huber are convex: their fit has one minimum, and it is
+# tilted. Cauchy ($\alpha = 0$) is not convex: from the least-squares start — the tilted line —
+# IRLS slides into a local minimum on most seeds. Robust statistics starts a redescending fit
+# from a robust guess instead: here the best line through two data points under the Cauchy loss
+# (brute force over every pair, as lesson 01 found MAE's minimum).
+
+# %%
+ROBUST_ALPHA = 0.0          # Barron's α for the robust fit (0: Cauchy; Try 1: convex Charbonnier)
+LEVERAGE_POINTS = 10        # outliers far out in x (part 2 had none)
+Y_OUTLIERS = 25             # outliers pushed up in y, as in part 2
+IRLS_STEPS = pick(60, 30)
+
+
+def leverage_data(seed):
+    """100 points on y = 2x + 1 (noise 0.3), Y_OUTLIERS pushed up by 12–16 and LEVERAGE_POINTS moved to x in [10, 15], y in [−5, 5]."""
+    generator = np.random.default_rng(seed)
+    xs = generator.uniform(-3, 3, 100)
+    ys = TRUE_SLOPE * xs + TRUE_INTERCEPT + 0.3 * generator.standard_normal(100)
+    chosen = generator.choice(100, Y_OUTLIERS + LEVERAGE_POINTS, replace=False)
+    lever, up = chosen[:LEVERAGE_POINTS], chosen[LEVERAGE_POINTS:]
+    xs[lever], ys[lever] = generator.uniform(10, 15, len(lever)), generator.uniform(-5, 5, len(lever))
+    ys[up] += 12 + generator.uniform(0, 4, len(up))
+    return xs, ys
+
+
+def irls(per_entry_loss, xs, ys, start, steps):
+    """Iteratively re-weighted least squares: weights ψ(r)/r with ψ from backward of the loss."""
+    line = np.asarray(start, dtype=float)
+    design = np.stack([xs, np.ones_like(xs)], 1)
+    for _ in range(steps):
+        r = mg.Tensor(line[0] * xs + line[1] - ys, requires_grad=True)
+        per_entry_loss(r).sum().backward()
+        weight = r.grad * r.data / np.maximum(r.data**2, 1e-12)     # ψ(r)/r; MAE's 1/|r| capped at 10⁶ near r = 0
+        root = np.sqrt(weight)
+        line = np.linalg.lstsq(design * root[:, None], ys * root, rcond=None)[0]
+    return line
+
+
+def best_line_through_two_points(xs, ys, per_entry_loss):
+    """The line through two data points with the lowest total loss, over every pair (brute force)."""
+    i, j = np.triu_indices(len(xs), 1)
+    slopes = (ys[j] - ys[i]) / (xs[j] - xs[i])
+    intercepts = ys[i] - slopes * xs[i]
+    with mg.no_grad():
+        totals = per_entry_loss(mg.Tensor(slopes[:, None] * xs + intercepts[:, None] - ys)).data.sum(axis=1)
+    return np.array([slopes[np.argmin(totals)], intercepts[np.argmin(totals)]])
+
+
+leverage_losses = {
+    "MAE": lambda r: losses.mae(r, np.zeros(r.shape), reduction="none"),
+    huber: lambda r: losses.huber(r, np.zeros(r.shape), delta=HUBER_DELTA, reduction="none"),
+    "robust": lambda r: barron(r, ROBUST_ALPHA),
+}
+robust = names.get(ROBUST_ALPHA, f"α = {ROBUST_ALPHA:g}").split(": ")[-1] + f" (α = {ROBUST_ALPHA:g})"
+leverage_fits, robust_from_ls = {name: [] for name in ("least squares", "MAE", huber, robust)}, []
+leverage_sets = [leverage_data(seed) for seed in SEEDS]
+for xs, ys in leverage_sets:
+    ls_line = np.linalg.lstsq(np.stack([xs, np.ones_like(xs)], 1), ys, rcond=None)[0]
+    leverage_fits["least squares"].append(ls_line)
+    leverage_fits["MAE"].append(irls(leverage_losses["MAE"], xs, ys, ls_line, IRLS_STEPS))
+    leverage_fits[huber].append(irls(leverage_losses[huber], xs, ys, ls_line, IRLS_STEPS))
+    robust_start = best_line_through_two_points(xs, ys, leverage_losses["robust"])
+    leverage_fits[robust].append(irls(leverage_losses["robust"], xs, ys, robust_start, IRLS_STEPS))
+    robust_from_ls.append(irls(leverage_losses["robust"], xs, ys, ls_line, IRLS_STEPS))
+leverage_fits = {name: np.array(lines) for name, lines in leverage_fits.items()}
+leverage_gap = {name: gap_to_true_line(lines[:, 0], lines[:, 1]) for name, lines in leverage_fits.items()}
+robust_from_ls = np.array(robust_from_ls)
+trapped = gap_to_true_line(robust_from_ls[:, 0], robust_from_ls[:, 1]) > 1
+
+# %%
+xs, ys = leverage_sets[0]
+fig, ax = plt.subplots(figsize=(11, 5.5))
+ax.scatter(xs, ys, s=14, color="0.5", label=f"data: {100 - Y_OUTLIERS - LEVERAGE_POINTS} on the line, "
+           f"{Y_OUTLIERS} pushed up, {LEVERAGE_POINTS} leverage points (x ≥ 10)")
+span = np.linspace(-3, 15, 2)
+ax.plot(span, TRUE_SLOPE * span + TRUE_INTERCEPT, color="black", lw=6, alpha=0.25, label="true line y = 2x + 1")
+styles = {"least squares": dict(color="C0", lw=1.5, ls=":"), "MAE": dict(color="C1", lw=2.5),
+          huber: dict(color="C2", lw=1.5, ls="--"), robust: dict(color="C3", lw=2.5)}
+for name, lines in leverage_fits.items():
+    ax.plot(span, lines[0, 0] * span + lines[0, 1], label=f"{name}: gap {leverage_gap[name][0]:.2f}", **styles[name])
+ax.plot(span, robust_from_ls[0, 0] * span + robust_from_ls[0, 1], color="C3", lw=1, ls="-.",
+        label=f"{robust} from the least-squares start: gap "
+              f"{gap_to_true_line(*robust_from_ls[0]):.2f}")
+ax.set_ylim(-10, 35)
+ax.set_xlabel("x")
+ax.set_ylabel("y")
+ax.set_title(f"Seed {SEEDS[0]}: leverage points tilt MAE's and Huber's lines; {robust} from a robust start holds\n"
+             f"(from the least-squares start it is trapped on {trapped.sum()} of {len(SEEDS)} seeds: the loss is not convex)")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+fig.tight_layout()
+show(fig, "leverage")
+
+# %%
+claim("leverage_breaks_mae_huber",
+      "with leverage points, MAE's and Huber's fits lie more than 1 from the true line on every seed "
+      "(part 2's outliers in y did not move them)",
+      np.all(leverage_gap["MAE"] > 1) and np.all(leverage_gap[huber] > 1),
+      "RMS gap, MAE vs Huber: " + per_seed(leverage_gap["MAE"], leverage_gap[huber]))
+claim("cauchy_holds_leverage",
+      f"{robust}, started from the best line through two points, lies within 0.3 of the true line on every seed, "
+      "less than a fifth of MAE's and Huber's gaps",
+      np.all(leverage_gap[robust] < 0.3)
+      and np.all(5 * leverage_gap[robust] < np.minimum(leverage_gap["MAE"], leverage_gap[huber])),
+      "RMS gap, robust vs the nearer of MAE and Huber: "
+      + per_seed(leverage_gap[robust], np.minimum(leverage_gap["MAE"], leverage_gap[huber])))
+
 # %%
 finish()
 
