@@ -23,7 +23,9 @@
 # What to notice: how hard each loss *pulls* on a point (its gradient) as the point's error
 # grows, and what that does to a fit when some points are outliers. Then where the losses
 # come from — each is the negative log-likelihood of a noise model — and why, outliers
-# aside, MSE stays the standard regression loss.
+# aside, MSE stays the standard regression loss. Last, beyond the lecture: Barron's general
+# robust loss, one slider from MSE past MAE, and outliers far out in $x$ (leverage points),
+# which break MAE and Huber too.
 #
 # Run the cells in order. Each figure appears under the cell that draws it, and each
 # `claim(...)` prints **holds** or **FAILS** with the numbers that decide it.
@@ -107,7 +109,8 @@ claim("mae_pulls_small_errors", "near a perfect fit MAE still pulls with 1, MSE'
 #
 # A tenth of the points below sit far above the line $y = 2x + 1$. Under MSE each outlier
 # pulls with a force proportional to its (large) residual, so the fitted line shifts up.
-# Under MAE and Huber an outlier pulls no harder than any other point.
+# Under MAE and Huber an outlier pulls no harder than any other point. (These outliers are
+# wrong in $y$ only; part 6 moves some far out in $x$, and there MAE and Huber break too.)
 #
 # One data set could be lucky, so every claim about a fit is checked on each data seed in
 # `SEEDS`. The seeds train side by side: row $s$ of `x` and `y` is data set $s$, and `w`, `b`
@@ -387,8 +390,9 @@ claim("gaussian_constant_is_mean",
 #
 # **The best estimate when the noise is Gaussian.** Part 3 says MSE is the right likelihood
 # for Gaussian noise. Then its estimate should be the more accurate one. We draw many small
-# data sets around a true value 0 and compare the two fits (MSE's is the mean, MAE's the
-# median, as part 3 just showed) by their RMS error.
+# data sets around a true value 0, fit one constant to each with `losses.mse` and with
+# `losses.mae` (they land on the mean and the median, as part 3 showed), and compare the two
+# by their RMS error.
 
 # %%
 GD_LR = 0.1                 # the fixed learning rate of plain gradient descent
