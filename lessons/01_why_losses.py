@@ -531,7 +531,8 @@ claim("adam_mae_ends_at_mae_minimum",
       "on every seed, Adam on MAE ends at MAE's own minimum (brute force): less than 10⁻³ above it, "
       "and less than a tenth of what MSE's best line pays above it",
       np.all((adam_excess < 1e-3) & (adam_excess < mse_line_excess / 10)),
-      ", ".join(f"seed {s}: Adam {a:.1e} above, MSE's line {m:.3f} above" for s, a, m in zip(SEEDS, adam_excess, mse_line_excess)))
+      ", ".join(f"seed {s}: Adam {a:.1e} above, MSE's line {m:.3f} above"
+                for s, a, m in zip(SEEDS, adam_excess, mse_line_excess)))
 
 # %%
 finish()

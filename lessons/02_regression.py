@@ -268,15 +268,18 @@ def laplace_nll(pred, target, log_b):
     return absolute / mg.exp(log_b) + log_b + np.log(2)
 
 
-nll_fits = {}
-for name, nll in (("Gaussian", gaussian_nll), ("Laplace", laplace_nll)):        # both, for the figure
+def fit_line_and_scale(nll, steps):
+    """The line (w, b) and the noise scale that minimise the average NLL on every seed: (seeds, 2), (seeds,)."""
     w = mg.Tensor(np.zeros((len(x), 1)), requires_grad=True)
     b = mg.Tensor(np.zeros((len(x), 1)), requires_grad=True)
     log_scale = mg.Tensor(np.log(y.std(axis=1, keepdims=True)), requires_grad=True)   # start at the spread of y
-    opt, decay = decaying_adam([w, b, log_scale], 0.2, NLL_STEPS)
-    fit([w, b, log_scale], lambda: nll(w * x + b, y, log_scale).mean(axis=1).sum(), NLL_STEPS,
-        optimizer=opt, on_step=decay)
-    nll_fits[name] = (np.concatenate([w.data, b.data], axis=1), np.exp(log_scale.data[:, 0]))   # (seeds, 2), (seeds,)
+    opt, decay = decaying_adam([w, b, log_scale], 0.2, steps)
+    fit([w, b, log_scale], lambda: nll(w * x + b, y, log_scale).mean(axis=1).sum(), steps, optimizer=opt, on_step=decay)
+    return np.concatenate([w.data, b.data], axis=1), np.exp(log_scale.data[:, 0])
+
+
+nll_fits = {name: fit_line_and_scale(nll, NLL_STEPS)                              # both, for the figure
+            for name, nll in (("Gaussian", gaussian_nll), ("Laplace", laplace_nll))}
 nll_line, nll_scale = nll_fits[LINE_LIKELIHOOD]
 rms_residual = np.sqrt(np.mean((y - least_squares[:, :1] * x - least_squares[:, 1:]) ** 2, axis=1))
 
@@ -424,7 +427,10 @@ else:                       # Laplace noise with the same variance (scale 1/√2
     samples = noise_rng.laplace(0.0, 1 / np.sqrt(2), (N_SETS, SET_SIZE))
 
 
-def fit_constants(per_entry_loss, samples, steps=pick(300, 200), lr=0.1):
+CONSTANT_STEPS = pick(300, 200)
+
+
+def fit_constants(per_entry_loss, samples, steps=CONSTANT_STEPS, lr=0.1):
     """The constant c minimising the loss on each row of samples (decaying Adam, all rows at once): (rows,)."""
     c = mg.Tensor(np.zeros((len(samples), 1)), requires_grad=True)
     opt, decay = decaying_adam([c], lr, steps)
@@ -594,7 +600,8 @@ IRLS_STEPS = pick(60, 30)
 
 
 def leverage_data(seed):
-    """100 points on y = 2x + 1 (noise 0.3), Y_OUTLIERS pushed up by 12–16 and LEVERAGE_POINTS moved to x in [10, 15], y in [−5, 5]."""
+    """100 points on y = 2x + 1 (noise 0.3): Y_OUTLIERS pushed up by 12–16,
+    LEVERAGE_POINTS moved to x in [10, 15], y in [−5, 5]."""
     generator = np.random.default_rng(seed)
     xs = generator.uniform(-3, 3, 100)
     ys = TRUE_SLOPE * xs + TRUE_INTERCEPT + 0.3 * generator.standard_normal(100)
