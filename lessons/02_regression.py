@@ -585,17 +585,21 @@ claim("pull_redescends_below_one",
 # outliers: 25 pushed up in $y$ as in part 2, and 10 far to the right ($x$ between 10 and 15)
 # with $y$ near 0, where the true line is at 21 to 31.
 #
-# Every fit is IRLS with weights $\psi(r)/r$ from backward of its loss (`losses.mae`,
-# `losses.huber`, Barron's $\rho$). MAE and Huber are convex: their fit has one minimum, and it is
-# tilted. Cauchy ($\alpha = 0$) is not convex: from the least-squares start — the tilted line —
-# IRLS slides into a local minimum on most seeds. Robust statistics starts a redescending fit
-# from a robust guess instead: here the best line through two data points under the Cauchy loss
-# (brute force over every pair, as lesson 01 found MAE's minimum).
+# Every fit starts from the least-squares line and descends its own loss (`losses.mae`,
+# `losses.huber`, Barron's $\rho$ at `ROBUST_ALPHA`) with Adam, the learning rate falling from
+# `ROBUST_LR` to 0. MAE and Huber are convex: they have one minimum, and it is tilted. Cauchy
+# ($\alpha = 0$) is not convex, so *where* it ends depends on the start and on the steps. Adam's
+# first steps are about `ROBUST_LR` long in each parameter, long enough to leave the tilted
+# line's neighbourhood before they shrink. IRLS with the weights of part 5, from the same start,
+# jumps straight to the nearest minimum and is trapped there on most seeds (the thin dash-dot
+# line): a redescending loss needs a good start or long first steps.
 
 # %%
 ROBUST_ALPHA = 0.0          # Barron's α for the robust fit (0: Cauchy; Try 1: convex Charbonnier)
 LEVERAGE_POINTS = 10        # outliers far out in x (part 2 had none)
 Y_OUTLIERS = 25             # outliers pushed up in y, as in part 2
+ROBUST_LR = 1.0             # Adam's first step size, falling linearly to 0 (Try 0.1: the steps are too short)
+ROBUST_STEPS = pick(400, 300)
 IRLS_STEPS = pick(60, 30)
 
 
@@ -625,14 +629,13 @@ def irls(per_entry_loss, xs, ys, start, steps):
     return line
 
 
-def best_line_through_two_points(xs, ys, per_entry_loss):
-    """The line through two data points with the lowest total loss, over every pair (brute force)."""
-    i, j = np.triu_indices(len(xs), 1)
-    slopes = (ys[j] - ys[i]) / (xs[j] - xs[i])
-    intercepts = ys[i] - slopes * xs[i]
-    with mg.no_grad():
-        totals = per_entry_loss(mg.Tensor(slopes[:, None] * xs + intercepts[:, None] - ys)).data.sum(axis=1)
-    return np.array([slopes[np.argmin(totals)], intercepts[np.argmin(totals)]])
+def descend_from(per_entry_loss, xs, ys, start, steps, lr):
+    """Adam from `start` on the mean loss of every seed's line, lr falling linearly to 0: (seeds, 2)."""
+    w = mg.Tensor(start[:, :1].copy(), requires_grad=True)
+    b = mg.Tensor(start[:, 1:].copy(), requires_grad=True)
+    opt, decay = decaying_adam([w, b], lr, steps)
+    fit([w, b], lambda: per_entry_loss(w * xs + b - ys).mean(axis=1).sum(), steps, optimizer=opt, on_step=decay)
+    return np.concatenate([w.data, b.data], axis=1)
 
 
 leverage_losses = {
@@ -641,17 +644,14 @@ leverage_losses = {
     "robust": lambda r: barron(r, ROBUST_ALPHA),
 }
 robust = names.get(ROBUST_ALPHA, f"α = {ROBUST_ALPHA:g}").split(": ")[-1] + f" (α = {ROBUST_ALPHA:g})"
-leverage_fits, robust_from_ls = {name: [] for name in ("least squares", "MAE", huber, robust)}, []
 leverage_sets = [leverage_data(seed) for seed in SEEDS]
-for xs, ys in leverage_sets:
-    ls_line = np.linalg.lstsq(np.stack([xs, np.ones_like(xs)], 1), ys, rcond=None)[0]
-    leverage_fits["least squares"].append(ls_line)
-    leverage_fits["MAE"].append(irls(leverage_losses["MAE"], xs, ys, ls_line, IRLS_STEPS))
-    leverage_fits[huber].append(irls(leverage_losses[huber], xs, ys, ls_line, IRLS_STEPS))
-    robust_start = best_line_through_two_points(xs, ys, leverage_losses["robust"])
-    leverage_fits[robust].append(irls(leverage_losses["robust"], xs, ys, robust_start, IRLS_STEPS))
-    robust_from_ls.append(irls(leverage_losses["robust"], xs, ys, ls_line, IRLS_STEPS))
-leverage_fits = {name: np.array(lines) for name, lines in leverage_fits.items()}
+lev_x, lev_y = np.stack([d[0] for d in leverage_sets]), np.stack([d[1] for d in leverage_sets])   # (seeds, 100)
+ls_lines = np.array([np.linalg.lstsq(np.stack([xs, np.ones_like(xs)], 1), ys, rcond=None)[0] for xs, ys in leverage_sets])
+leverage_fits = {"least squares": ls_lines}
+leverage_fits.update({name: descend_from(leverage_losses[key], lev_x, lev_y, ls_lines, ROBUST_STEPS, ROBUST_LR)
+                      for name, key in (("MAE", "MAE"), (huber, huber), (robust, "robust"))})
+robust_from_ls = np.array([irls(leverage_losses["robust"], xs, ys, line, IRLS_STEPS)          # the contrast
+                           for line, (xs, ys) in zip(ls_lines, leverage_sets)])
 leverage_gap = {name: gap_to_true_line(lines[:, 0], lines[:, 1]) for name, lines in leverage_fits.items()}
 robust_from_ls = np.array(robust_from_ls)
 trapped = gap_to_true_line(robust_from_ls[:, 0], robust_from_ls[:, 1]) > 1
@@ -679,13 +679,13 @@ styles = {"least squares": dict(color="C0", lw=1.5, ls=":"), "MAE": dict(color="
 for name, lines in leverage_fits.items():
     ax.plot(span, lines[0, 0] * span + lines[0, 1], label=f"{name}: gap {leverage_gap[name][0]:.2f}", **styles[name])
 ax.plot(span, robust_from_ls[0, 0] * span + robust_from_ls[0, 1], color="C3", lw=1, ls="-.",
-        label=f"{robust} from the least-squares start: gap "
-              f"{gap_to_true_line(*robust_from_ls[0]):.2f}")
+        label=f"{robust} by IRLS from the same start: gap {gap_to_true_line(*robust_from_ls[0]):.2f}")
 ax.set_ylim(-10, 35)
 ax.set_xlabel("x")
 ax.set_ylabel("y")
-ax.set_title(f"Seed {SEEDS[0]}: leverage points tilt MAE's and Huber's lines; {robust} from a robust start holds\n"
-             f"(from the least-squares start it is trapped on {trapped.sum()} of {len(SEEDS)} seeds: the loss is not convex)")
+ax.set_title(f"Seed {SEEDS[0]}: leverage points tilt MAE and Huber; {robust}, by Adam from least squares, holds\n"
+             f"(IRLS from the same start is trapped on {trapped.sum()} of {len(SEEDS)} seeds: the loss is not convex)",
+             fontsize=10)
 ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
 fig.tight_layout()
 show(fig, "leverage")
@@ -697,9 +697,9 @@ claim("leverage_breaks_mae_huber",
       np.all(leverage_gap["MAE"] > 1) and np.all(leverage_gap[huber] > 1),
       "RMS gap, MAE vs Huber: " + per_seed(leverage_gap["MAE"], leverage_gap[huber]))
 claim("cauchy_holds_leverage",
-      f"{robust}, started from the best line through two points, ends at a minimum of its loss (gradient below 10⁻⁶) "
+      f"{robust}, descending from the least-squares start, ends at a minimum of its loss (gradient below 10⁻⁴) "
       "within 0.3 of the true line on every seed, less than a fifth of MAE's and Huber's gaps",
-      np.all(robust_slope < 1e-6) and np.all(leverage_gap[robust] < 0.3)
+      np.all(robust_slope < 1e-4) and np.all(leverage_gap[robust] < 0.3)
       and np.all(5 * leverage_gap[robust] < np.minimum(leverage_gap["MAE"], leverage_gap[huber])),
       "RMS gap, robust vs the nearer of MAE and Huber: "
       + per_seed(leverage_gap[robust], np.minimum(leverage_gap["MAE"], leverage_gap[huber]))
