@@ -52,6 +52,9 @@ COUNTERFACTUALS = [
                    reason="Adam divides each step by the gradient's own size: the loss scale cancels"),
     Counterfactual({"HUBER_DELTA": 100.0}, fails=("huber_ends_between",),
                    reason="δ beyond every residual makes Huber MSE/2: it ends at the mean"),
+    Counterfactual({"SPREAD": 0.8}, fails=("huber_ends_between",),
+                   reason="typical values spread wider than δ: the median moves up as far as Huber, and on some "
+                          "seeds further"),
     Counterfactual({"FIT_LR": 0.002}, fails=("mse_ends_at_mean",),
                    reason="steps too small to travel from 0 to the mean in the given number of steps"),
     Counterfactual({"GD_SHARE": 1.05}, fails=("gd_reaches_least_squares",),
