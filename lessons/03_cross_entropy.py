@@ -165,11 +165,24 @@ claim("ce_pushes_confident_wrong",
 #
 # the observed frequency (and the same per class for CE). We check it by training: one
 # logit (or one logit per class), shared by every sample, fitted by gradient descent.
+#
+# **Cross-entropy = entropy + KL.** Write $q$ for the label distribution (here the observed
+# frequencies $\bar y$) and $p$ for the model's. Adding and subtracting $\sum_i q_i \log q_i$,
+#
+# $$H(q, p) = -\sum_i q_i \log p_i = \underbrace{-\sum_i q_i \log q_i}_{H(q),\ \text{entropy}}
+#   + \underbrace{\sum_i q_i \log \frac{q_i}{p_i}}_{\text{KL}(q\,\|\,p)\ \ge\ 0} .$$
+#
+# The entropy does not depend on the model: it is a **floor** that no prediction goes below,
+# set by how unpredictable the labels themselves are. Training can only remove the KL term,
+# and it is zero exactly at $p = q$. The labels below are drawn with known **generating
+# probabilities** (`FLIP_PROBABILITY`, `CLASS_PROBABILITIES`); the observed frequencies differ
+# from them by sampling noise, and the fit recovers the observed ones, not the generating ones.
 
 # %%
 CONSTANT_LOSS = "cross-entropy"      # Try it 2: "focal"
+FLIP_PROBABILITY = 0.3               # the generating probability of a 1
 CLASS_PROBABILITIES = (0.5, 0.3, 0.2)
-flips = np.stack([(rng(seed).random(40) < 0.3).astype(float) for seed in SEEDS])          # (seeds, 40) of 0/1
+flips = np.stack([(rng(seed).random(40) < FLIP_PROBABILITY).astype(float) for seed in SEEDS])   # (seeds, 40) of 0/1
 classes = np.stack([rng(seed + 50).choice(3, 60, p=CLASS_PROBABILITIES) for seed in SEEDS])  # (seeds, 60)
 binary_loss = {"cross-entropy": lambda z, y: losses.binary_cross_entropy_with_logits(z, y, reduction="none"),
                "focal": lambda z, y: losses.focal(z, y, alpha=None, gamma=2.0, reduction="none")}[CONSTANT_LOSS]
@@ -189,28 +202,59 @@ frequency = flips.mean(axis=1)
 fitted_class_p = np.exp(class_logits.data[:, 0]) / np.exp(class_logits.data[:, 0]).sum(axis=1, keepdims=True)
 class_frequency = np.stack([np.bincount(c, minlength=3) / n_samples for c in classes])
 
+
+def entropy(q):
+    """H(q) = −Σ q log q over the last axis (0 log 0 = 0), in numpy."""
+    q = np.asarray(q, dtype=float)
+    return -np.sum(np.where(q > 0, q * np.log(np.where(q > 0, q, 1.0)), 0.0), axis=-1)
+
+
+def kl(q, p):
+    """KL(q ‖ p) = Σ q log(q / p) over the last axis, in numpy."""
+    q, p = np.asarray(q, dtype=float), np.asarray(p, dtype=float)
+    return np.sum(np.where(q > 0, q * np.log(np.where(q > 0, q, 1.0) / p), 0.0), axis=-1)
+
+
+as_pair = lambda p1: np.stack([1 - np.asarray(p1), np.asarray(p1)], axis=-1)   # noqa: E731  (P(0), P(1))
+label_entropy = entropy(as_pair(frequency))                                     # (seeds,): the floor
+class_entropy = entropy(class_frequency)
+
 # %%
-fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.6))
+fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.6))
 p_grid = np.linspace(0.01, 0.99, 197)
 with mg.no_grad():
     table = np.broadcast_to(p_grid[:, None], (len(p_grid), n_flips))             # every p against every flip
     nll = losses.binary_cross_entropy(table, np.broadcast_to(flips[0], table.shape), reduction="none").data.mean(axis=1)
 left.plot(p_grid, nll, color="C0", lw=2, label="average BCE = Bernoulli NLL")
+left.axhline(label_entropy[0], color="C2", ls="--", lw=1.5,
+             label=f"entropy floor H(ȳ) = {label_entropy[0]:.3f}: no p goes below it")
 left.axvline(frequency[0], color="C1", lw=2, label=f"observed frequency of 1s: {frequency[0]:.3f}")
+left.axvline(FLIP_PROBABILITY, color="0.4", ls=":", lw=1.5, label=f"generating probability: {FLIP_PROBABILITY:g}")
+at_generating = label_entropy[0] + kl(as_pair(frequency[0]), as_pair(FLIP_PROBABILITY))
+left.plot([FLIP_PROBABILITY], [at_generating], "D", color="0.4", ms=6,
+          label=f"at the generating p: KL = {at_generating - label_entropy[0]:.4f} above the floor")
+p_far = 0.75                                                       # a prediction far off, where the KL gap is visible
+at_far = label_entropy[0] + kl(as_pair(frequency[0]), as_pair(p_far))
+left.annotate("", xy=(p_far, at_far), xytext=(p_far, label_entropy[0]), arrowprops=dict(arrowstyle="<->", color="C3"))
+left.text(p_far + 0.02, (at_far + label_entropy[0]) / 2, f"KL(ȳ ‖ {p_far:g})\n= {at_far - label_entropy[0]:.3f}",
+          color="C3", fontsize=8, va="center")
 left.plot([fitted_p[0]], [np.interp(fitted_p[0], p_grid, nll)], "o", color="black", mfc="white", ms=9, mew=2,
           label=f"σ(fitted logit), {CONSTANT_LOSS}: {fitted_p[0]:.3f}")
 left.set_xlabel("constant probability p of a 1")
 left.set_ylabel("average loss over the 40 labels")
-left.set_title(f"Seed {SEEDS[0]}: BCE is lowest at the observed frequency")
-left.legend(loc="upper left", bbox_to_anchor=(0.28, 0.99))
+left.set_ylim(0, max(2.5, label_entropy[0] + 1))
+left.set_title(f"Seed {SEEDS[0]}: BCE = entropy + KL, lowest (on the floor) at the observed frequency", fontsize=10)
+left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), fontsize=8, ncol=2)
 positions = np.arange(3)
-right.bar(positions - 0.2, class_frequency[0], width=0.4, color="C1", label="observed class frequency")
-right.bar(positions + 0.2, fitted_class_p[0], width=0.4, color="C0", label=f"softmax(fitted logits), {CONSTANT_LOSS}")
+right.bar(positions - 0.27, CLASS_PROBABILITIES, width=0.27, color="0.6", label="generating probability")
+right.bar(positions, class_frequency[0], width=0.27, color="C1", label="observed class frequency")
+right.bar(positions + 0.27, fitted_class_p[0], width=0.27, color="C0", label=f"softmax(fitted logits), {CONSTANT_LOSS}")
 right.set_xticks(positions, [f"class {k}" for k in positions])
 right.set_ylabel("probability")
 right.set_ylim(0, 0.8)
-right.set_title(f"Seed {SEEDS[0]}: the fitted class probabilities against the frequencies")
-right.legend(loc="upper right")
+right.set_title(f"Seed {SEEDS[0]}: the fit recovers the observed frequencies (entropy {class_entropy[0]:.3f}),\n"
+                "not the generating probabilities", fontsize=10)
+right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, ncol=2)
 fig.suptitle("The likelihood view: cross-entropy is the Bernoulli (binary) and categorical (C classes) NLL")
 fig.tight_layout()
 show(fig, "likelihood")
@@ -220,6 +264,33 @@ claim("bce_constant_is_frequency",
       f"on every seed, the constant probability fitted with {CONSTANT_LOSS} is the observed frequency of 1s",
       np.all(np.abs(fitted_p - frequency) < 1e-4),
       ", ".join(f"seed {s}: {f:.4f} vs {q:.4f}" for s, f, q in zip(SEEDS, fitted_p, frequency)))
+with mg.no_grad():
+    every_seed = np.broadcast_to(p_grid[:, None, None], (len(p_grid), n_seeds, n_flips))    # every p, every seed
+    curves = losses.binary_cross_entropy(every_seed, np.broadcast_to(flips, every_seed.shape),
+                                         reduction="none").data.mean(axis=2)                # (grid, seeds)
+    generating = np.broadcast_to(np.asarray(CLASS_PROBABILITIES), (n_seeds, n_samples, 3))
+    at_generating_classes = losses.categorical_cross_entropy(
+        generating.reshape(-1, 3), np.eye(3)[classes].reshape(-1, 3), reduction="none").data.reshape(n_seeds, -1).mean(axis=1)
+    fitted_classes = np.broadcast_to(fitted_class_p[:, None, :], (n_seeds, n_samples, 3))
+    at_fitted_classes = losses.categorical_cross_entropy(
+        fitted_classes.reshape(-1, 3), np.eye(3)[classes].reshape(-1, 3), reduction="none").data.reshape(n_seeds, -1).mean(axis=1)
+    at_fitted = losses.binary_cross_entropy(np.broadcast_to(fitted_p[:, None], flips.shape), flips,
+                                            reduction="none").data.mean(axis=1)
+decomposed = label_entropy + kl(as_pair(frequency)[None], as_pair(p_grid)[:, None])                  # (grid, seeds)
+decomposed_classes = class_entropy + kl(class_frequency, np.asarray(CLASS_PROBABILITIES))
+worst_split = max(np.max(np.abs(curves - decomposed)), np.max(np.abs(at_generating_classes - decomposed_classes)))
+claim("ce_is_entropy_plus_kl",
+      "on every seed, the average cross-entropy of any constant prediction is the entropy of the labels plus "
+      "the KL divergence (BCE over the grid of p; categorical CE at the generating probabilities)",
+      worst_split < 1e-9 and np.all(curves.min(axis=0) >= label_entropy - 1e-12),
+      f"largest difference {worst_split:.1e}; entropy floors " + ", ".join(f"{h:.3f}" for h in label_entropy))
+above_floor = np.maximum(np.abs(at_fitted - label_entropy), np.abs(at_fitted_classes - class_entropy))
+claim("fit_reaches_entropy_floor",
+      f"on every seed, the constant fitted with {CONSTANT_LOSS} reaches the entropy floor: its cross-entropy "
+      "exceeds the entropy of the labels by less than 10⁻⁶ (KL = 0), binary and categorical",
+      np.all(above_floor < 1e-6),
+      "; ".join(f"seed {s}: {a:.2e} above the floor, the generating probabilities "
+                f"{g - h:.4f} above" for s, a, g, h in zip(SEEDS, above_floor, at_generating_classes, class_entropy)))
 claim("ce_constant_is_frequencies",
       f"on every seed, the class probabilities fitted with {CONSTANT_LOSS} are the observed class frequencies",
       np.all(np.abs(fitted_class_p - class_frequency) < 1e-4),
@@ -235,7 +306,10 @@ claim("ce_constant_is_frequencies",
 # from the same start: once with cross-entropy, once with the `RIVAL` loss — by default
 # squared error between the softmax probabilities and the one-hot labels. Part 2 predicts
 # the outcome: squared error's gradient fades when the model is confidently wrong.
-# We count the steps each needs to reach `TARGET_ACCURACY`, on every seed.
+# We count the steps each needs to reach `TARGET_ACCURACY`, on every seed, and at the end compare
+# the negative log-likelihood of the labels under each trained model, computed by hand in numpy:
+# cross-entropy *is* that NLL, so it should end lower (a loss that only pushed the true class's
+# score up, without the softmax's normaliser, would reach the accuracy too, but not the likelihood).
 
 # %%
 INIT_SCALE = 1.0               # Try it 4: 0.1
@@ -258,8 +332,8 @@ per_sample = {
 
 
 def train_linear(loss_name, steps, lr=1.0):
-    """Gradient descent on logits X·W + b for every seed from the wrong start; accuracy (steps + 1, seeds)
-    and the (W, b) of seed SEEDS[0] after every step."""
+    """Gradient descent on logits X·W + b for every seed from the wrong start; accuracy (steps + 1, seeds),
+    the (W, b) of seed SEEDS[0] after every step, and the final (W, b) of every seed."""
     W = mg.Tensor(np.tile(W_start, (len(SEEDS), 1, 1)), requires_grad=True)
     b = mg.Tensor(np.tile(b_start, (len(SEEDS), 1, 1)), requires_grad=True)
     accuracy = lambda: np.mean(np.argmax(X @ W.data + b.data, axis=2) == labels, axis=1)   # noqa: E731
@@ -269,7 +343,7 @@ def train_linear(loss_name, steps, lr=1.0):
         params.append((W.data[0].copy(), b.data[0].copy()))
     fit([W, b], lambda: per_sample[loss_name](X @ W + b).reshape(len(SEEDS), -1).mean(axis=1).sum(), steps,
         lr=lr, optimizer="sgd", on_step=after_step)
-    return np.array(history), params
+    return np.array(history), params, (W.data.copy(), b.data.copy())
 
 
 runs = {name: train_linear(name, CLASSIFY_STEPS) for name in ("cross-entropy", RIVAL)}
@@ -283,6 +357,17 @@ def steps_to_target(history):
 
 
 needed = {name: steps_to_target(history) for name, history in accuracy.items()}
+
+
+def label_nll(W, b):
+    """The average −log softmax(X·W + b)[label] of each seed, in numpy (logsumexp shifted by the max): (seeds,)."""
+    scores = X @ W + b
+    top = scores.max(axis=2, keepdims=True)
+    log_norm = np.log(np.exp(scores - top).sum(axis=2)) + top[..., 0]
+    return np.mean(log_norm - np.take_along_axis(scores, labels[..., None], axis=2)[..., 0], axis=1)
+
+
+final_nll = {name: label_nll(*run[2]) for name, run in runs.items()}
 
 # %% [markdown]
 # First the decision regions of the cross-entropy run on one seed: at step 0 every blob sits
@@ -331,11 +416,13 @@ by_loop = np.mean([np.log(np.sum(np.exp(s - s.max()))) + s.max() - s[k] for s, k
 claim("ce_is_minus_log_softmax", "cross_entropy equals −log(softmax probability of the true class), averaged by a loop",
       abs(by_loop - library) < 1e-12, f"{library:.6f} vs {by_loop:.6f}")
 claim("ce_learns_faster",
-      f"on every seed, cross-entropy reaches {TARGET_ACCURACY:.0%} accuracy in fewer steps than {RIVAL}",
-      np.all(needed["cross-entropy"] < needed[RIVAL]),
-      "; ".join(f"seed {s}: {c} vs {r} steps (final accuracy {a:.1%} vs {q:.1%})"
-                for s, c, r, a, q in zip(SEEDS, needed["cross-entropy"], needed[RIVAL],
-                                         accuracy["cross-entropy"][-1], accuracy[RIVAL][-1])))
+      f"on every seed, cross-entropy reaches {TARGET_ACCURACY:.0%} accuracy in fewer steps than {RIVAL}, "
+      "and ends with the lower negative log-likelihood of the labels (the quantity it minimises)",
+      np.all(needed["cross-entropy"] < needed[RIVAL]) and np.all(final_nll["cross-entropy"] < final_nll[RIVAL]),
+      "; ".join(f"seed {s}: {c} vs {r} steps (final accuracy {a:.1%} vs {q:.1%}, NLL {n:.3f} vs {m:.3f})"
+                for s, c, r, a, q, n, m in zip(SEEDS, needed["cross-entropy"], needed[RIVAL],
+                                               accuracy["cross-entropy"][-1], accuracy[RIVAL][-1],
+                                               final_nll["cross-entropy"], final_nll[RIVAL])))
 
 # %% [markdown]
 # ## 5. Why losses take logits
