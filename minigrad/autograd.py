@@ -21,8 +21,9 @@ The built-in ops use a faster form of `backward`, a tuple with one function per 
 `d(g, out, *inputs)`, called with numpy arrays in a plain pass (no Tensor is made) and
 with tensors under create_graph, so it may use only what arrays and tensors share
 (operators, `.reshape`, `.sum`, `.T`, indexing) and the two-way helpers of `_fast.py`.
-Only the functions of parents that need a gradient run. The engine checks each one's
-result, and hands g read-only, so one function cannot corrupt another's gradient.
+Only the functions of parents that need a gradient run. A tuple given to `record` is
+checked, then run by `_PerInput` like any backward(g, out): each result is checked
+and g is read-only, so one function cannot corrupt another's gradient.
 """
 import contextlib
 import itertools
@@ -74,7 +75,7 @@ def record(data, parents, backward, name="op"):
     if not all(isinstance(p, Tensor) for p in parents):
         raise TypeError(f"{name}: parents must be Tensors, got {[type(p).__name__ for p in parents]}")
     if isinstance(backward, (tuple, list)):
-        backward = _check_per_input(backward, len(parents), name)
+        backward = _PerInput(backward, len(parents), name)
     elif not callable(backward):
         raise TypeError(f"{name}: backward must be a function backward(g, out) returning one gradient "
                         f"per parent, got {type(backward).__name__}")
@@ -129,8 +130,7 @@ def _run(root, grad, retain_graph, create_graph, wanted=None):
                 continue
             if (not node._op) if wanted is None else (node in wanted):
                 found[node] = (g, node in owned)
-            for parent, pg in _gradients(node, g, create_graph):
-                _add(sums, owned, parent, pg, create_graph)
+            _pass_on(node, g, sums, owned, create_graph)
             if free:
                 node._parents, node._backward = (), None       # freed: its inputs may go
     finally:
@@ -166,15 +166,37 @@ def _seed(root, grad, create_graph):
                 f"scalar (one element). Reduce it first (loss.mean() or loss.sum()) or pass "
                 f"grad= an array of shape {root.shape}")
         grad = np.ones_like(root.data)
-    if not (create_graph and isinstance(grad, Tensor)):     # a tensor seed may itself be differentiated
+    elif not (create_graph and isinstance(grad, Tensor)):     # a tensor seed may itself be differentiated
         grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=root.dtype)
     if grad.shape != root.shape:
         raise ValueError(f"backward: grad must have the output's shape {root.shape}, got {grad.shape}")
     return Tensor._make(grad) if create_graph and not isinstance(grad, Tensor) else grad
 
 
-def _gradients(node, g, create_graph):
-    """[(parent, gradient)] for each parent of `node` that needs one."""
+def _pass_on(node, g, sums, owned, create_graph):
+    """Add the gradient each parent of `node` gets from g into `sums`.
+
+    A built-in op's functions d(g, out, *inputs) run on arrays in a plain pass, on tensors
+    under create_graph; only those of parents that need a gradient run.
+    """
+    backward, parents = node._backward, node._parents
+    if type(backward) is not tuple:                     # a backward(g, out), a leaf or a freed op
+        for parent, pg in _call_backward(node, g, create_graph):
+            _add(sums, owned, parent, pg, create_graph)
+        return
+    out, inputs = (node, parents) if create_graph else (node.data, [p.data for p in parents])
+    for parent, d in zip(parents, backward):
+        if parent.requires_grad:
+            pg = d(g, out, *inputs)
+            if type(pg) is np.float64 or type(pg) is np.float32:    # numpy's result for 0-d arrays
+                pg = np.asarray(pg)
+            if pg is not None:
+                _add(sums, owned, parent, pg if pg.shape == parent.data.shape else _fit(pg, node, parent),
+                     create_graph)
+
+
+def _call_backward(node, g, create_graph):
+    """The gradients backward(g, out) returns, each as a Tensor (create_graph) or an array."""
     if node._backward is None:
         if node._op:
             raise RuntimeError(
@@ -185,16 +207,10 @@ def _gradients(node, g, create_graph):
     if not create_graph:
         g = g.view()                            # handed read-only: an in-place edit raises
         g.flags.writeable = False
-    if type(node._backward) is tuple:
-        return _per_input_gradients(node, g, create_graph)
-    return _call_backward(node, g if create_graph else Tensor._make(g), create_graph)
-
-
-def _call_backward(node, g, create_graph):
-    """The gradients backward(g, out) returns, each as a Tensor (create_graph) or an array."""
+        g = Tensor._make(g)
     try:
         grads = node._backward(g, node)
-    except Exception as err:
+    except (TypeError, ValueError, AttributeError, IndexError) as err:     # a RuntimeError names the op already
         raise RuntimeError(f"{node._op}: backward(g, out) failed: {err}. It is called with tensors "
                            f"(g read-only): use minigrad ops on them and return new tensors") from err
     grads = tuple(grads) if isinstance(grads, (tuple, list)) else (grads,)
@@ -203,59 +219,53 @@ def _call_backward(node, g, create_graph):
                            f"{len(node._parents)} input(s); return one per input (None for an input "
                            f"that needs none)")
     pairs = []
-    for i, (parent, pg) in enumerate(zip(node._parents, grads)):
+    for parent, pg in zip(node._parents, grads):
         if pg is not None and parent.requires_grad:
             pg = pg if isinstance(pg, Tensor) else Tensor._make(np.asarray(pg, dtype=parent.dtype))
             pg = pg if create_graph else pg.data
-            pairs.append((parent, pg if pg.shape == parent.data.shape else fit(pg, node, i)))
+            pairs.append((parent, pg if pg.shape == parent.data.shape else _fit(pg, node, parent)))
     return pairs
 
 
-def _per_input_gradients(node, g, create_graph):
-    """The gradients of a built-in op: d(g, out, *inputs) for each parent that needs one."""
-    parents = node._parents
-    out, inputs = (node, parents) if create_graph else (node.data, [p.data for p in parents])
-    kind = Tensor if create_graph else np.ndarray
-    pairs = []
-    for i, (parent, d) in enumerate(zip(parents, node._backward)):
-        if parent.requires_grad:
-            try:
-                pg = d(g, out, *inputs)
-            except Exception as err:
-                raise _misuse(node, i, err, create_graph) from err
-            if pg is not None:
-                pg = pg if type(pg) is kind else _checked(pg, node, i, create_graph)
-                pairs.append((parent, pg if pg.shape == parent.data.shape else fit(pg, node, i)))
-    return pairs
+class _PerInput:
+    """A tuple of per-input gradient functions given to record(), checked, run as one backward(g, out).
 
+    Each function is called with numpy arrays in a plain pass and with tensors under
+    create_graph (the pass turns graph recording on exactly then), with g read-only.
+    """
+    RULE = ("a per-input gradient function d(g, out, *inputs) is called with numpy arrays in a plain "
+            "pass and with tensors under create_graph=True: it may use only what both share (operators, "
+            ".reshape, .sum, .T, indexing), must return a new value of the kind it was given (g is "
+            "read-only), or be written as one function backward(g, out) on tensors")
 
-_RULE = ("a per-input gradient function d(g, out, *inputs) is called with numpy arrays in a plain "
-         "pass and with tensors under create_graph=True: it may use only what both share (operators, "
-         ".reshape, .sum, .T, indexing), must return a new value of the kind it was given (g is read-only), "
-         "or be written as one function backward(g, out) on tensors")
+    def __init__(self, functions, n_parents, name):
+        if len(functions) != n_parents or not all(f is None or callable(f) for f in functions):
+            raise TypeError(f"{name}: backward as a tuple needs one function d(g, out, *inputs) (or None) per "
+                            f"parent: {n_parents} parent(s), got {[type(f).__name__ for f in functions]}")
+        self.functions, self.name = tuple(functions), name
 
+    def __call__(self, g, out):
+        create_graph = _mode.enabled
+        passed = "tensors (create_graph=True)" if create_graph else "numpy arrays (a plain pass)"
+        kind = Tensor if create_graph else np.ndarray
+        args = (g, out, *out._parents) if create_graph else (g.data, out.data, *[p.data for p in out._parents])
+        grads = []
+        for i, (parent, d) in enumerate(zip(out._parents, self.functions)):
+            pg = self._call(d, i, args, passed) if parent.requires_grad else None
+            pg = np.asarray(pg) if isinstance(pg, np.generic) and not create_graph else pg
+            if pg is not None and type(pg) is not kind:
+                raise RuntimeError(f"{self.name}: the gradient function for input {i} returned a "
+                                   f"{type(pg).__name__} when called with {passed}; {self.RULE}")
+            grads.append(pg)
+        return grads
 
-def _checked(pg, node, i, create_graph):
-    """A numpy scalar from an op on 0-d arrays becomes a 0-d array; any other kind is an error."""
-    if not create_graph and isinstance(pg, np.generic):
-        return np.asarray(pg)
-    passed = "tensors (create_graph=True)" if create_graph else "numpy arrays (a plain pass)"
-    raise RuntimeError(f"{node._op}: the gradient function for input {i} returned a "
-                       f"{type(pg).__name__} when called with {passed}; {_RULE}")
-
-
-def _misuse(node, i, err, create_graph):
-    passed = "tensors (create_graph=True)" if create_graph else "numpy arrays (a plain pass)"
-    what = "wrote into g" if "read-only" in str(err) else f"failed ({type(err).__name__}: {err})"
-    return RuntimeError(f"{node._op}: the gradient function for input {i} {what} when called with {passed}; {_RULE}")
-
-
-def _check_per_input(functions, n_parents, name):
-    """The per-input form checked when the op is recorded: one function (or None) per parent."""
-    if len(functions) != n_parents or not all(f is None or callable(f) for f in functions):
-        raise TypeError(f"{name}: backward as a tuple needs one function d(g, out, *inputs) (or None) per "
-                        f"parent: {n_parents} parent(s), got {[type(f).__name__ for f in functions]}")
-    return tuple(functions)
+    def _call(self, d, i, args, passed):
+        try:
+            return d(*args)
+        except Exception as err:
+            what = "wrote into g" if "read-only" in str(err) else f"failed ({type(err).__name__}: {err})"
+            raise RuntimeError(f"{self.name}: the gradient function for input {i} {what} when called "
+                               f"with {passed}; {self.RULE}") from err
 
 
 def _add(sums, owned, parent, pg, create_graph):
@@ -272,11 +282,12 @@ def _add(sums, owned, parent, pg, create_graph):
         owned.add(parent)
 
 
-def fit(pg, node, i):
-    """pg, the gradient for input i of `node`, summed back to that input's shape; an error naming the op if it cannot be."""
-    shape = node._parents[i].data.shape
+def _fit(pg, node, parent):
+    """pg, the gradient for `parent` from `node`, summed back to its shape; an error naming the op if it cannot be."""
+    shape = parent.data.shape
     added = pg.ndim - len(shape)
     if added < 0 or any(n != 1 and n != m for n, m in zip(shape, pg.shape[added:])):
+        i = next(i for i, p in enumerate(node._parents) if p is parent)
         raise RuntimeError(f"{node._op}: backward returned a gradient of shape {pg.shape} for input {i} of "
                            f"shape {shape}; it must have the input's shape (or one that broadcasting made from it)")
     pg = unbroadcast(pg, shape)
@@ -291,17 +302,16 @@ def backward(root, grad=None, retain_graph=None, create_graph=False):
     Gradients are cast to each leaf's dtype (a mixed float32/float64 graph may promote
     them), and `.grad` shares memory with nothing.
     """
-    gradients = _run(root, grad, retain_graph, create_graph)
-    with set_grad_enabled(create_graph):
-        for leaf, (g, owned) in gradients.items():
-            _accumulate(leaf, g, owned, create_graph)
+    for leaf, (g, owned) in _run(root, grad, retain_graph, create_graph).items():
+        _accumulate(leaf, g, owned, create_graph)
 
 
 def _accumulate(leaf, g, owned, create_graph):
     """leaf.grad += g; with a graph (.grad_tensor) when create_graph=True or one is already there."""
     if create_graph or leaf._grad_tensor is not None:      # keep .grad_tensor and .grad in step
-        g = (g if isinstance(g, Tensor) else Tensor._make(g)).astype(leaf.dtype)    # a copy
-        leaf.grad_tensor = g if leaf._grad_tensor is None else leaf._grad_tensor + g
+        with set_grad_enabled(create_graph):               # a graph for the sum only if asked for
+            g = (g if isinstance(g, Tensor) else Tensor._make(g)).astype(leaf.dtype)    # a copy
+            leaf.grad_tensor = g if leaf._grad_tensor is None else leaf._grad_tensor + g
     elif leaf._grad is not None:
         leaf._grad = leaf._grad + g.astype(leaf.dtype, copy=False)
     else:           # kept as it is only if the pass made it: then nothing else refers to it
