@@ -190,9 +190,15 @@ def _pass_on(node, g, sums, owned, create_graph):
             pg = d(g, out, *inputs)
             if type(pg) is np.float64 or type(pg) is np.float32:    # numpy's result for 0-d arrays
                 pg = np.asarray(pg)
-            if pg is not None:
-                _add(sums, owned, parent, pg if pg.shape == parent.data.shape else _fit(pg, node, parent),
-                     create_graph)
+            if pg is None:
+                continue
+            pg = pg if pg.shape == parent.data.shape else _fit(pg, node, parent)
+            if parent in sums:
+                _add(sums, owned, parent, pg, create_graph)
+            else:   # a built-in returns g, a view, or a new array: a new one (no .base) is the pass's own
+                sums[parent] = pg
+                if not create_graph and pg is not g and pg.base is None:
+                    owned.add(parent)
 
 
 def _call_backward(node, g, create_graph):
@@ -269,7 +275,8 @@ class _PerInput:
 
 
 def _add(sums, owned, parent, pg, create_graph):
-    """Add the gradient pg into the sum for `parent`, in place only into a sum this pass made."""
+    """Add the gradient pg into the sum for `parent`, in place only into an array this pass owns:
+    one it made by adding, or a new array from a built-in that nothing else holds."""
     total = sums.get(parent)
     if total is None:
         sums[parent] = pg

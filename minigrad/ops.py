@@ -325,8 +325,8 @@ _clip_grads = (lambda g, out, a, lo, hi: masked(g, _fast.data(out) == _fast.data
 def _share(g, x, y):
     """g where x > y, ½ g where x == y (a tie: half to each side), else 0: the part of maximum(x, y)'s gradient that goes to x."""
     x, y = _fast.data(x), _fast.data(y)
-    share = np.where(x == y, 0.5, x > y).astype(g.dtype)
-    return masked(g, share > 0) * share
+    share, ties = masked(g, x > y), x == y
+    return _fast.where(ties, 0.5 * g, share) if np.any(ties) else share
 
 
 def maximum(a, b):
