@@ -214,3 +214,25 @@ def test_vjp_of_zero_to_the_y_is_flat_in_the_upstream_gradient():
     np.testing.assert_array_equal(vjp.data, [0.0, 0.0, 0.0])
     np.testing.assert_array_equal(dv.data, [0.0, 0.0, 0.0])        # PyTorch's 0, not nan
     np.testing.assert_array_equal(dy.data, [0.0, 0.0, 0.0])
+
+
+# ---- which arrays the pass owns --------------------------------------------------------------
+
+def test_a_gradient_the_pass_did_not_make_is_copied_into_grad():
+    upstream = np.array([3.0, 4.0])
+    x = leaf([1.0, 2.0])
+    (x + 1.0).backward(upstream)                # add hands g itself on
+    y = leaf([[1.0, 2.0]])
+    y.reshape(2).backward(upstream)             # reshape hands on a view of g
+    for t in (x, y):
+        assert not np.shares_memory(t.grad, upstream)
+        t.grad[...] = 99.0
+    np.testing.assert_array_equal(upstream, [3.0, 4.0])
+
+
+def test_a_new_array_from_a_built_in_is_summed_in_place_and_kept():
+    x = leaf([1.0, 2.0])
+    h = x * 3.0
+    (h * h + h * 2.0 + h).sum().backward()     # h gets three gradients: 2h, 2, 1
+    np.testing.assert_array_equal(x.grad, 3.0 * (2.0 * 3.0 * x.data + 3.0))
+    assert x.grad.flags.writeable and x.grad.base is None
