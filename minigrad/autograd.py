@@ -130,6 +130,7 @@ def _run(root, grad, retain_graph, create_graph, wanted=None):
                 continue
             if (not node._op) if wanted is None else (node in wanted):
                 found[node] = (g, node in owned)
+                owned.discard(node)             # handed out: no longer the pass's to pass on and add to
             _pass_on(node, g, sums, owned, create_graph)
             if free:
                 node._parents, node._backward = (), None       # freed: its inputs may go
@@ -177,28 +178,29 @@ def _pass_on(node, g, sums, owned, create_graph):
     """Add the gradient each parent of `node` gets from g into `sums`.
 
     A built-in op's functions d(g, out, *inputs) run on arrays in a plain pass, on tensors
-    under create_graph; only those of parents that need a gradient run.
+    under create_graph; only those of parents that need a gradient run. Each returns g
+    itself, a view, or a new array; a new one (no .base) is the pass's own, and so is g
+    when it was the pass's own and went on to one parent alone.
     """
     backward, parents = node._backward, node._parents
     if type(backward) is not tuple:                     # a backward(g, out), a leaf or a freed op
         for parent, pg in _call_backward(node, g, create_graph):
-            _add(sums, owned, parent, pg, create_graph)
+            _add(sums, owned, parent, pg, create_graph, fresh=False)
         return
     out, inputs = (node, parents) if create_graph else (node.data, [p.data for p in parents])
+    kind, given_g = (Tensor if create_graph else np.ndarray), []
     for parent, d in zip(parents, backward):
         if parent.requires_grad:
             pg = d(g, out, *inputs)
-            if type(pg) is np.float64 or type(pg) is np.float32:    # numpy's result for 0-d arrays
-                pg = np.asarray(pg)
             if pg is None:
                 continue
-            pg = pg if pg.shape == parent.data.shape else _fit(pg, node, parent)
-            if parent in sums:
-                _add(sums, owned, parent, pg, create_graph)
-            else:   # a built-in returns g, a view, or a new array: a new one (no .base) is the pass's own
-                sums[parent] = pg
-                if not create_graph and pg is not g and pg.base is None:
-                    owned.add(parent)
+            if type(pg) is not kind or pg.shape != parent.data.shape:
+                pg = _fit(pg, node, parent)
+            if pg is g:
+                given_g.append(parent)
+            _add(sums, owned, parent, pg, create_graph, fresh=not create_graph and pg is not g and pg.base is None)
+    if len(given_g) == 1 and node in owned and sums[given_g[0]] is g:
+        owned.add(given_g[0])
 
 
 def _call_backward(node, g, create_graph):
@@ -274,12 +276,14 @@ class _PerInput:
                                f"with {passed}; {self.RULE}") from err
 
 
-def _add(sums, owned, parent, pg, create_graph):
+def _add(sums, owned, parent, pg, create_graph, fresh):
     """Add the gradient pg into the sum for `parent`, in place only into an array this pass owns:
-    one it made by adding, or a new array from a built-in that nothing else holds."""
+    one it made by adding, or a new one (`fresh`) that nothing else holds."""
     total = sums.get(parent)
     if total is None:
         sums[parent] = pg
+        if fresh:
+            owned.add(parent)
     elif parent in owned and total.dtype == pg.dtype:
         total += pg
     elif create_graph:
@@ -290,7 +294,10 @@ def _add(sums, owned, parent, pg, create_graph):
 
 
 def _fit(pg, node, parent):
-    """pg, the gradient for `parent` from `node`, summed back to its shape; an error naming the op if it cannot be."""
+    """pg, the gradient for `parent` from `node`, as an array (or tensor) summed back to the parent's
+    shape; an error naming the op if it cannot be."""
+    if isinstance(pg, np.generic):          # numpy's result for 0-d arrays: a scalar
+        pg = np.asarray(pg)
     shape = parent.data.shape
     added = pg.ndim - len(shape)
     if added < 0 or any(n != 1 and n != m for n, m in zip(shape, pg.shape[added:])):

@@ -236,3 +236,22 @@ def test_a_new_array_from_a_built_in_is_summed_in_place_and_kept():
     (h * h + h * 2.0 + h).sum().backward()     # h gets three gradients: 2h, 2, 1
     np.testing.assert_array_equal(x.grad, 3.0 * (2.0 * 3.0 * x.data + 3.0))
     assert x.grad.flags.writeable and x.grad.base is None
+
+
+def test_a_gradient_handed_on_unchanged_is_owned_by_one_parent_only():
+    x = leaf([1.0, 2.0])
+    a, b = x * 2.0, x * 3.0
+    c = a * 4.0                                 # a's second gradient, added after r hands g to a and b
+    r = a + b                                   # add hands the same g to a and to b
+    (r.sum() + c.sum()).backward()
+    np.testing.assert_array_equal(x.grad, [13.0, 13.0])      # 2 + 3 + 8
+
+
+def test_an_interior_gradient_mg_grad_returns_is_not_changed_by_the_rest_of_the_pass():
+    x = leaf([1.0, 2.0])
+    h = x * 2.0
+    m = h * 4.0                                 # h's second gradient, added after k's
+    k = h + 0.0                                 # k's gradient goes on unchanged to h
+    g_k, g_x = mg.grad((k * 3.0).sum() + m.sum(), [k, x])
+    np.testing.assert_array_equal(g_k.data, [3.0, 3.0])
+    np.testing.assert_array_equal(g_x.data, [14.0, 14.0])
