@@ -185,10 +185,10 @@ def _pass_on(node, g, sums, owned, create_graph):
     backward, parents = node._backward, node._parents
     if type(backward) is not tuple:                     # a backward(g, out), a leaf or a freed op
         for parent, pg in _call_backward(node, g, create_graph):
-            _add(sums, owned, parent, pg, create_graph, fresh=False)
+            _add(sums, owned, parent, pg, create_graph, False)
         return
     out, inputs = (node, parents) if create_graph else (node.data, [p.data for p in parents])
-    kind, given_g = (Tensor if create_graph else np.ndarray), []
+    kind, heir, heirs = (Tensor if create_graph else np.ndarray), None, 0     # who got g itself, how many
     for parent, d in zip(parents, backward):
         if parent.requires_grad:
             pg = d(g, out, *inputs)
@@ -197,10 +197,10 @@ def _pass_on(node, g, sums, owned, create_graph):
             if type(pg) is not kind or pg.shape != parent.data.shape:
                 pg = _fit(pg, node, parent)
             if pg is g:
-                given_g.append(parent)
-            _add(sums, owned, parent, pg, create_graph, fresh=not create_graph and pg is not g and pg.base is None)
-    if len(given_g) == 1 and node in owned and sums[given_g[0]] is g:
-        owned.add(given_g[0])
+                heir, heirs = parent, heirs + 1
+            _add(sums, owned, parent, pg, create_graph, not create_graph and pg is not g and pg.base is None)
+    if heirs == 1 and node in owned and sums[heir] is g:
+        owned.add(heir)
 
 
 def _call_backward(node, g, create_graph):
