@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from test_ops import CASES, draw, weight_for
 
+import losses
 import minigrad as mg
 
 
@@ -255,3 +256,12 @@ def test_an_interior_gradient_mg_grad_returns_is_not_changed_by_the_rest_of_the_
     g_k, g_x = mg.grad((k * 3.0).sum() + m.sum(), [k, x])
     np.testing.assert_array_equal(g_k.data, [3.0, 3.0])
     np.testing.assert_array_equal(g_x.data, [14.0, 14.0])
+
+
+@pytest.mark.parametrize("prediction, slope", [(2.0, 1.0), (0.7, 0.2), (1.5, 1.0)])
+def test_huber_of_zero_dimensional_tensors(prediction, slope):
+    # the third 0-d crash: huber's minimum(|r|, delta) in backward
+    p = leaf(prediction)
+    losses.huber(p, mg.Tensor(0.5)).backward()
+    assert type(p.grad) is np.ndarray and p.grad.shape == ()
+    np.testing.assert_allclose(p.grad, slope)
