@@ -296,7 +296,7 @@ def _pass_on_with_tensors(node, g, sums, owned, create_graph):
             pg = d(g, node, *node._parents)
             if pg is not None:
                 pg = pg.data if pg.shape == parent.data.shape else _fit(pg.data, node, parent)
-                _add(sums, owned, parent, pg, False)
+                _add(sums, owned, parent, pg, False, False)
 
 
 def forms_case(steps, repeats):
