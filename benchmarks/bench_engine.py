@@ -7,7 +7,7 @@ the script checks that they agree before timing them. Printed, not asserted.
 
     python benchmarks/bench_engine.py            # the full run (about 45 s)
     python benchmarks/bench_engine.py --quick    # a smoke run in a few seconds
-    python benchmarks/bench_engine.py --case chain   # one case (mlp, overhead, wide, chain)
+    python benchmarks/bench_engine.py --case chain   # one case (mlp, overhead, wide, chain, forms)
 """
 import argparse
 import gc
@@ -279,6 +279,48 @@ def chain_case(n_ops, collector=True):
     return chain_minigrad, chain_numpy, n_ops, check
 
 
+# ---- (e) does the built-ins' fast path still pay? ---------------------------------------
+
+_FAST_PASS_ON = mg.autograd._pass_on
+
+
+def _pass_on_with_tensors(node, g, sums, owned, create_graph):
+    """The engine's _pass_on, but a plain pass calls every built-in gradient function with
+    tensors (as the one form students write, backward(g, out) on tensors, would be called)."""
+    from minigrad.autograd import _add, _fit
+    if type(node._backward) is not tuple or create_graph:
+        return _FAST_PASS_ON(node, g, sums, owned, create_graph)
+    g = mg.Tensor._make(g)
+    for parent, d in zip(node._parents, node._backward):
+        if parent.requires_grad:
+            pg = d(g, node, *node._parents)
+            if pg is not None:
+                pg = pg.data if pg.shape == parent.data.shape else _fit(pg.data, node, parent)
+                _add(sums, owned, parent, pg, False, False)
+
+
+def forms_case(steps, repeats):
+    """The lesson MLP (float64), its plain backward run on arrays (the built-ins' per-input form)
+    and on tensors (the taught form): the ratio says what the fast path buys."""
+    fast = _FAST_PASS_ON
+    runs = {}
+    for name, pass_on in (("arrays", fast), ("tensors", _pass_on_with_tensors)):
+        minigrad_unit, _, units, _ = mlp_case(np.float64, steps, bce_composed)
+
+        def unit(minigrad_unit=minigrad_unit, pass_on=pass_on):
+            mg.autograd._pass_on = pass_on
+            try:
+                minigrad_unit()
+            finally:
+                mg.autograd._pass_on = fast
+        runs[name] = unit
+    timing = compare(runs, repeats=repeats)
+    arrays, tensors = timing["arrays"].best / units, timing["tensors"].best / units
+    print(f"  lesson MLP float64, {steps} steps, plain backward: gradient functions on arrays "
+          f"{fmt_time(arrays)}/step, on tensors {fmt_time(tensors)}/step: the fast path is "
+          f"{tensors / arrays:.2f}x faster", flush=True)
+
+
 # ---- running and printing --------------------------------------------------------------
 
 def run_case(label, unit_name, target, built, repeats):
@@ -306,11 +348,11 @@ def run_case(label, unit_name, target, built, repeats):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="few steps and repeats: a smoke run")
-    parser.add_argument("--case", choices=["mlp", "overhead", "wide", "chain"], action="append",
+    parser.add_argument("--case", choices=["mlp", "overhead", "wide", "chain", "forms"], action="append",
                         help="run only this case (may be repeated)")
     args = parser.parse_args(argv)
     settle_allocator()
-    cases = args.case or ["mlp", "overhead", "wide", "chain"]
+    cases = args.case or ["mlp", "overhead", "wide", "chain", "forms"]
     q = args.quick
     repeats = 3 if q else 7
     print(f"numpy {np.__version__}, OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}, "
@@ -336,6 +378,8 @@ def main(argv=None):
         rows.append(run_case(f"{n_ops:,}-op chain", "op", 8, chain_case(n_ops), 3 if q else 5))
         rows.append(run_case(f"{n_ops:,}-op chain, gc.disable()", "op", 8,
                              chain_case(n_ops, collector=False), 3 if q else 5))
+    if "forms" in cases:
+        forms_case(20 if q else 200, repeats)
     print()
     table(rows, ["case", "minigrad", "numpy", "ratio", "target", "met", "peak mem minigrad",
                  "peak mem numpy"])

@@ -15,7 +15,7 @@ D = 0 is the smallest subgradient of the norm there (the norm of a 1-D differenc
 import numpy as np
 
 import minigrad as mg
-from minigrad.ops import scatter_add
+from minigrad import scatter_add
 
 
 def safe_sqrt(s):

@@ -31,6 +31,7 @@ from .ops import (
     pow,
     relu,
     reshape,
+    scatter_add,
     sigmoid,
     softmax,
     softplus,

@@ -1,12 +1,14 @@
 """Primitive ops, and the few compositions that the public API names.
 
-Each primitive computes its result with numpy and hands `record` one gradient
+Each primitive computes its result with numpy and hands the engine one gradient
 function per input, `d(g, out, *inputs)`, right after the op. A gradient function
 uses only what numpy arrays and tensors share (operators, `.reshape`, `.sum`,
-`.transpose`, indexing, and the two-way helpers below), so the engine runs it on
-plain arrays in a first-order backward pass and on tensors when create_graph=True,
+`.transpose`, indexing, and the two-way helpers of `_fast.py`), so the engine runs it
+on plain arrays in a first-order backward pass and on tensors when create_graph=True,
 where the gradient is itself differentiable. The engine sums broadcast gradients
 back to each input's shape and only calls the functions of inputs that need a gradient.
+Where an op passes no gradient to an entry (a mask), the entry's gradient is selected
+to be exactly 0, whatever arrives from upstream (inf and nan included).
 
 Values at the edges of a domain are numpy's (0 ** 0 = 1, (-2) ** 3 = -8, a / b for a
 subnormal b), with PyTorch's gradients there. Conventions at kinks (one value chosen,
@@ -19,7 +21,10 @@ import math
 
 import numpy as np
 
-from .autograd import record, unbroadcast
+from . import _fast
+from ._fast import masked
+from .autograd import _record as record
+from .autograd import unbroadcast
 from .tensor import Tensor, as_array
 
 AxisError = np.exceptions.AxisError if hasattr(np, "exceptions") else np.AxisError
@@ -38,89 +43,9 @@ def _pair(a, b):
     if isinstance(a, Tensor):
         if isinstance(b, Tensor):
             return a, b
-        return a, (_number(b, a) if type(b) in (float, int) else wrap(b, like=a))
+        return a, (_fast.constant(b, a) if type(b) in (float, int) else wrap(b, like=a))
     b = wrap(b)
-    return (_number(a, b) if type(a) in (float, int) else wrap(a, like=b)), b
-
-
-_numbers = {}
-
-
-def _number(x, like):
-    """The Python number x as a constant tensor in the dtype of `like`, shared between ops.
-
-    `y * 0.9` in a loop then costs a dictionary lookup instead of a new array and tensor
-    each time (and a deep graph holds one constant, not one per op). The shared array is
-    read-only. 0, -0 and NaN are not shared (0.0 == -0.0 would lose the sign of a zero).
-    """
-    key = (x, like.data.dtype)
-    constant = _numbers.get(key)
-    if constant is None:
-        constant = wrap(x, like)
-        if x and x == x:
-            if len(_numbers) >= 1000:       # a loop over many numbers must not fill memory
-                _numbers.clear()
-            constant.data.flags.writeable = False
-            _numbers[key] = constant
-    return constant
-
-
-# ---- two-way helpers for gradient functions: numpy on arrays, an op on tensors ------------
-
-def _data(x):
-    """The values of x, for masks and weights that are constants in both passes."""
-    return x.data if isinstance(x, Tensor) else x
-
-
-def _exp(x):
-    return exp(x) if isinstance(x, Tensor) else np.exp(x)
-
-
-def _log(x):
-    return log(x) if isinstance(x, Tensor) else np.log(x)
-
-
-def _softplus_slope(a, out):
-    """sigmoid(a), the slope of out = softplus(a): an op on tensors; on arrays 1 - e**-out,
-    as -expm1(-out) (accurate in both tails, 1 at a = inf), in one buffer."""
-    if isinstance(a, Tensor):
-        return sigmoid(a)
-    slope = np.negative(out, out=np.empty_like(out))     # out= keeps a 0-d result an array
-    np.expm1(slope, out=slope)
-    return np.negative(slope, out=slope)
-
-
-def _where(cond, a, b):
-    if isinstance(a, Tensor) or isinstance(b, Tensor):
-        return where(cond, a, b)
-    return np.where(cond, a, b)
-
-
-def _broadcast_to(g, shape):
-    """g repeated along its size-1 axes to `shape` (a sum's backward)."""
-    if isinstance(g, Tensor):
-        return broadcast_to(g, shape)
-    if math.prod(shape) > 4096:
-        return np.broadcast_to(g, shape)        # a read-only view: no pass over a large array
-    full = np.empty(shape, dtype=g.dtype)       # for a small one, a copy is faster than numpy's view machinery
-    full[...] = g
-    return full
-
-
-def _masked(g, condition):
-    """g where the boolean array `condition` holds, else 0: a constant mask in both passes.
-
-    The mask is made a float array first: numpy multiplies floats by booleans through a
-    slow conversion loop, twice as slow as a conversion followed by a float product.
-    Where nothing is masked (a clamp that never bit) g passes unchanged, with no product.
-    On tensors (create_graph) the mask selects, as PyTorch's masks do: an infinite
-    second-order term behind a masked-out entry gives 0 there, not 0 · inf = nan.
-    """
-    if condition.all():
-        return g
-    if isinstance(g, Tensor):
-        return where(condition, g, 0.0)
-    return g * condition.astype(g.dtype)
+    return (_fast.constant(a, b) if type(a) in (float, int) else wrap(a, like=b)), b
 
 
 def _swap_last(x):
@@ -208,17 +133,20 @@ def pow(a, p):
 
 
 def _pow_base(g, out, a, p):
+    constant = _fast.data(p) == 0
+    if np.any(constant):    # a**0 is constant: 0, with a base of 1 there so no 0 * inf makes a nan in any order
+        a = _fast.where(constant, 1.0, a)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         slope = g * (p * a ** (p - 1))
-    constant = _data(p) == 0
-    return _where(constant, 0.0, slope) if np.any(constant) else slope
+    return _fast.where(constant, 0.0, slope) if np.any(constant) else slope
 
 
 def _pow_exponent(g, out, a, p):
+    flat = (_fast.data(a) == 0) & (_fast.data(p) >= 0)
+    if np.any(flat):        # 0**p is 0 or 1 there: log of 1 instead of log 0, so d/dp and its derivatives are 0
+        a = _fast.where(flat, 1.0, a)
     with np.errstate(divide="ignore", invalid="ignore"):
-        slope = g * (out * _log(a))
-    flat = (_data(a) == 0) & (_data(p) >= 0)
-    return _where(flat, 0.0, slope) if np.any(flat) else slope
+        return g * (out * _fast.log(a))
 
 
 _pow_grads = (_pow_base, _pow_exponent)
@@ -324,7 +252,7 @@ def abs(a):
     return record(np.abs(a.data), (a,), _abs_grads, "abs")
 
 
-_abs_grads = (lambda g, out, a: g * np.sign(_data(a)),)
+_abs_grads = (lambda g, out, a: masked(g, _fast.data(a) != 0) * np.sign(_fast.data(a)),)
 
 
 def relu(a):
@@ -333,7 +261,7 @@ def relu(a):
     return record(np.maximum(a.data, 0), (a,), _relu_grads, "relu")
 
 
-_relu_grads = (lambda g, out, a: _masked(g, _data(a) > 0),)
+_relu_grads = (lambda g, out, a: masked(g, _fast.data(a) > 0),)
 
 
 def _sigmoid_values(x):
@@ -365,7 +293,7 @@ def softplus(a):
     return record(value, (a,), _softplus_grads, "softplus")
 
 
-_softplus_grads = (lambda g, out, a: g * _softplus_slope(a, out),)
+_softplus_grads = (lambda g, out, a: g * _fast.softplus_slope(a, out),)
 
 
 def tanh(a):
@@ -389,17 +317,16 @@ def clip(a, lo=None, hi=None):
     return record(value, (a, lo, hi), _clip_grads, "clip")
 
 
-_clip_grads = (lambda g, out, a, lo, hi: _masked(g, _data(out) == _data(a)),   # unclipped: lo <= a <= hi
-               lambda g, out, a, lo, hi: _masked(g, _data(a) < _data(lo)),
-               lambda g, out, a, lo, hi: _masked(g, _data(a) > _data(hi)))
+_clip_grads = (lambda g, out, a, lo, hi: masked(g, _fast.data(out) == _fast.data(a)),   # unclipped: lo <= a <= hi
+               lambda g, out, a, lo, hi: masked(g, _fast.data(a) < _fast.data(lo)),
+               lambda g, out, a, lo, hi: masked(g, _fast.data(a) > _fast.data(hi)))
 
 
 def _share(g, x, y):
-    """g where x > y, ½ g where x == y, else 0: the part of maximum(x, y)'s gradient that goes to x."""
-    x, y = _data(x), _data(y)
-    share = (x > y).astype(g.dtype)
-    share[x == y] = 0.5                         # a tie: half to each side
-    return g * share
+    """g where x > y, ½ g where x == y (a tie: half to each side), else 0: the part of maximum(x, y)'s gradient that goes to x."""
+    x, y = _fast.data(x), _fast.data(y)
+    share, ties = masked(g, x > y), x == y
+    return _fast.where(ties, 0.5 * g, share) if np.any(ties) else share
 
 
 def maximum(a, b):
@@ -429,13 +356,13 @@ def where(cond, a, b):
     there gives 0 * inf = nan in the backward pass).
     """
     a, b = _pair(a, b)
-    chosen = Tensor._make(np.asarray(_data(cond), dtype=bool))     # a constant input: never a gradient
+    chosen = Tensor._make(np.asarray(_fast.data(cond), dtype=bool))     # a constant input: never a gradient
     return record(np.where(chosen.data, a.data, b.data), (chosen, a, b), _where_grads, "where")
 
 
 _where_grads = (None,
-                lambda g, out, c, a, b: _masked(g, _data(c)),
-                lambda g, out, c, a, b: _masked(g, ~_data(c)))
+                lambda g, out, c, a, b: masked(g, _fast.data(c)),
+                lambda g, out, c, a, b: masked(g, ~_fast.data(c)))
 
 
 def compare(a, b, numpy_compare):
@@ -484,7 +411,7 @@ def sum(a, axis=None, keepdims=False):
     axes = _axes(axis, a.ndim)
     kept = _kept_shape(a.shape, axes)
     return record(a.data.sum(axis=axes, keepdims=keepdims), (a,),
-                  (lambda g, out, a: _broadcast_to(g.reshape(kept), a.shape),), "sum")
+                  (lambda g, out, a: _fast.broadcast_to(g.reshape(kept), a.shape),), "sum")
 
 
 def mean(a, axis=None, keepdims=False):
@@ -503,7 +430,7 @@ def _extreme(a, axis, keepdims, numpy_reduce, name):
     # ties split equally; a slice holding a NaN has no extreme entry and passes no gradient
     share = is_extreme / np.maximum(is_extreme.sum(axis=axes, keepdims=True), 1)
     value = kept if keepdims else kept.reshape([n for i, n in enumerate(a.shape) if i not in axes])
-    return record(value, (a,), (lambda g, out, a: g.reshape(kept.shape) * share,), name)
+    return record(value, (a,), (lambda g, out, a: masked(g.reshape(kept.shape), is_extreme) * share,), name)
 
 
 def max(a, axis=None, keepdims=False):
@@ -537,7 +464,7 @@ def logsumexp(a, axis=-1, keepdims=False):
     kept = _kept_shape(a.shape, axes)
     value = _shifted_logsumexp(a.data, axes).astype(a.dtype, copy=False)
     value = value if keepdims else value.reshape([n for i, n in enumerate(a.shape) if i not in axes])
-    return record(value, (a,), (lambda g, out, a: g.reshape(kept) * _exp(a - out.reshape(kept)),), "logsumexp")
+    return record(value, (a,), (lambda g, out, a: g.reshape(kept) * _fast.exp(a - out.reshape(kept)),), "logsumexp")
 
 
 def log_softmax(a, axis=-1):
@@ -548,7 +475,7 @@ def log_softmax(a, axis=-1):
     a = wrap(a)
     axes = _axes(axis, a.ndim)
     value = (a.data - _shifted_logsumexp(a.data, axes)).astype(a.dtype, copy=False)
-    return record(value, (a,), (lambda g, out, a: g - _exp(out) * g.sum(axis=axes, keepdims=True),),
+    return record(value, (a,), (lambda g, out, a: g - _fast.exp(out) * g.sum(axis=axes, keepdims=True),),
                   "log_softmax")
 
 
@@ -604,21 +531,13 @@ def getitem(a, index):
     """a[index], with numpy's basic and advanced indexing.   Backward: scatter-add g into zeros."""
     a = wrap(a)
     index = _plain_index(index)
-    return record(a.data[index], (a,), (lambda g, out, a: _scatter_add(g, index, a.shape),), "getitem")
-
-
-def _scatter_add(g, index, shape):
-    if isinstance(g, Tensor):
-        return scatter_add(g, index, shape)
-    full = np.zeros(shape, dtype=g.dtype)
-    np.add.at(full, index, g)
-    return full
+    return record(a.data[index], (a,), (lambda g, out, a: _fast.scatter_add(g, index, a.shape),), "getitem")
 
 
 def scatter_add(g, index, shape):
     """zeros(shape) with g added at `index` (repeated indices add up).   Backward: g[index]."""
     g = wrap(g)
-    return record(_scatter_add(g.data, index, shape), (g,), (lambda gg, out, g: gg[index],), "scatter_add")
+    return record(_fast.scatter_add(g.data, index, shape), (g,), (lambda gg, out, g: gg[index],), "scatter_add")
 
 
 def concatenate(tensors, axis=0):

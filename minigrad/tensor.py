@@ -32,41 +32,40 @@ class Tensor:
     list or a numpy array, copied. With dtype=None a float32 array stays float32 and
     everything else becomes float64.
     """
-    __slots__ = ("data", "_grad", "_grad_tensor", "requires_grad",
-                 "_parents", "_backward", "_op", "_number", "_pending", "__weakref__")
+    __slots__ = (
+        "data",             # the values, a numpy array
+        "requires_grad",    # True for a leaf that wants .grad, and for every op result computed from one
+        "_grad",            # the accumulated gradient, a numpy array (see .grad)
+        "_grad_tensor",     # the same gradient as a Tensor, after backward(create_graph=True)
+        "_parents",         # an op's input tensors; () for a leaf, and for an op whose graph was freed
+        "_backward",        # how g becomes the parents' gradients (see record); None for a leaf or a freed op
+        "_op",              # the op's name, for error messages; "" for a leaf
+        "_order",           # ops are numbered as they are recorded, so later ops have larger numbers; 0 for a leaf
+        "__weakref__",
+    )
     __array_priority__ = 1000   # `ndarray + Tensor` calls Tensor.__radd__, not numpy's loop
     __hash__ = object.__hash__  # `==` is elementwise, so restore hashing by identity
 
     def __init__(self, data, requires_grad=False, dtype=None):
         if isinstance(data, Tensor):
             data = data.data
-        self.data = np.array(as_array(data, dtype), copy=True)
+        self._fill(np.array(as_array(data, dtype), copy=True))
         if requires_grad and self.data.dtype.kind != "f":
             raise TypeError(f"Tensor: only floating-point tensors can require gradients, got dtype "
                             f"{self.data.dtype}; use dtype=np.float64 or np.float32")
-        self._grad = None           # numpy array, filled by backward()
-        self._grad_tensor = None    # the same gradient as a Tensor, after backward(create_graph=True)
         self.requires_grad = bool(requires_grad)
-        self._parents = ()
-        self._backward = None
-        self._op = ""
-        self._number = 0            # an op's output is numbered when recorded: later ops, larger numbers
-        self._pending = None        # the gradient summed so far, during a backward pass
 
     @classmethod
     def _make(cls, data):
         """A tensor around an existing array: no copy, no checks (the engine's fast path)."""
         t = object.__new__(cls)
-        t.data = data if isinstance(data, np.ndarray) else np.asarray(data)
-        t._grad = None
-        t._grad_tensor = None
-        t.requires_grad = False
-        t._parents = ()
-        t._backward = None
-        t._op = ""
-        t._number = 0
-        t._pending = None
+        t._fill(data if isinstance(data, np.ndarray) else np.asarray(data))
         return t
+
+    def _fill(self, data):
+        """Set every field (listed in __slots__): a leaf holding `data`, no gradient yet."""
+        self.data, self.requires_grad, self._grad, self._grad_tensor = data, False, None, None
+        self._parents, self._backward, self._op, self._order = (), None, "", 0
 
     # ---- plain attributes -------------------------------------------------
     shape = property(lambda self: self.data.shape)

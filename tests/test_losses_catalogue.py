@@ -188,6 +188,29 @@ def test_finite_curvature_at_the_extremes(name):
                         assert np.all(np.isfinite(h.data)), (dtype, h.data)
 
 
+# ---- issue 15: 0-d tensors through every elementwise loss ---------------------------------
+
+ELEMENTWISE = [name for name in BUILTIN_NAMES if kinds.kind(losses.get(name)).values == "element"]
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_zero_dimensional_inputs(name, reduction):
+    # a 0-d prediction and target are one element: the value is the one of the same numbers as
+    # shape (1,), "none" keeps the shape (), and the gradient is a 0-d array that finite
+    # differences confirm (mg.gradcheck)
+    info, k = _kind(name, {})
+    for x, y in zip(*k.sample(np.random.default_rng(5), 4)):
+        x0 = mg.Tensor(np.array(x), requires_grad=True)
+        value = k.call([x0, np.array(y)], reduction=reduction)
+        assert value.shape == ()
+        one = k.call([np.array([x]), np.array([y])], reduction=reduction)
+        assert value.item() == pytest.approx(one.data.item(), rel=1e-12, abs=1e-15)
+        value.backward()
+        assert isinstance(x0.grad, np.ndarray) and x0.grad.shape == () and x0.grad.dtype == np.float64
+        assert mg.gradcheck(lambda t, y=y: k.call([t, np.array(y)], reduction=reduction), np.array(x))
+
+
 # ---- issue 15: `reduction` is validated once per call (in losses.reduce.apply) ----------------
 
 @pytest.mark.parametrize("name, options", CASES, ids=IDS)

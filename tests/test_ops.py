@@ -80,7 +80,7 @@ class Op:
 
 UNARY = ((), (5,), (3, 4), (2, 3, 4))
 BINARY = (((3, 4), (3, 4)), ((3, 1), (1, 4)), ((2, 3, 4), (4,)), ((4,), (2, 3, 4)),
-          ((), (3, 4)), ((3, 4), ()), ((2, 1, 4), (3, 1)))
+          ((), (3, 4)), ((3, 4), ()), ((2, 1, 4), (3, 1)), ((), ()))
 ROW = np.array([0.5, -1.5, 2.0, 0.25])            # a numpy constant that broadcasts against (..., 4)
 WITH_ROW = (((3, 4),), ((3, 1),), ((4,),), ((),), ((2, 3, 4),))
 COND = np.array([[True, False, True, True], [False, False, True, False], [True, True, False, True]])
@@ -122,6 +122,12 @@ def np_softmax(a, axis=-1):
 
 def np_sigmoid(a):
     return 1.0 / (1.0 + np.exp(-a))
+
+
+def np_scatter_add(a):
+    out = np.zeros(4)
+    np.add.at(out, [0, 2, 0], a)
+    return out
 
 
 OPS = [
@@ -214,13 +220,13 @@ OPS = [
     Op("mg.maximum(a, b)", mg.maximum, np.maximum, BINARY, (even_tenths, odd_tenths)),
     Op("mg.minimum(a, b)", mg.minimum, np.minimum, BINARY, (even_tenths, odd_tenths)),
     Op("mg.maximum(a, 0.25)", lambda a: mg.maximum(a, 0.25), lambda a: np.maximum(a, 0.25),
-       ((( 3, 4),),), avoiding(0.25)),
+       (((3, 4),), ((),)), avoiding(0.25)),
     Op("mg.minimum(array, a)", lambda a: mg.minimum(ROW, a), lambda a: np.minimum(ROW, a),
        (((3, 4),), ((),)), avoiding(*ROW)),
     Op("mg.where(cond, a, b)", lambda a, b: mg.where(COND, a, b), lambda a, b: np.where(COND, a, b),
        (((3, 4), (3, 4)), ((3, 1), (4,)), ((3, 4), ()))),
     Op("mg.where(a > 0, a, b)", lambda a, b: mg.where(a > 0, a, b), lambda a, b: np.where(a > 0, a, b),
-       (((3, 4), (3, 4)), ((3, 4), (4,))), off_zero),
+       (((3, 4), (3, 4)), ((3, 4), (4,)), ((), ())), off_zero),
     Op("mg.where(cond, a, 0.0)", lambda a: mg.where(COND, a, 0.0), lambda a: np.where(COND, a, 0.0),
        (((3, 4),), ((4,),))),
     # reductions
@@ -270,6 +276,7 @@ OPS = [
        lambda a, b: np.concatenate([a, b], axis=-1), (((2, 3, 1), (2, 3, 2)),)),
     Op("concatenate([a, array, a])", lambda a: mg.concatenate([a, MASK * 1.0, a]),
        lambda a: np.concatenate([a, MASK * 1.0, a]), (((2, 5),),)),
+    unary("mg.scatter_add", lambda a: mg.scatter_add(a, [0, 2, 0], (4,)), np_scatter_add, cases=((3,),)),
     Op("stack(axis=0)", lambda a, b: mg.stack([a, b]), lambda a, b: np.stack([a, b]),
        (((3, 4), (3, 4)), ((), ()))),
     Op("stack(axis=1)", lambda a, b: mg.stack([a, b], axis=1), lambda a, b: np.stack([a, b], axis=1),
@@ -303,7 +310,7 @@ def test_the_table_covers_every_public_op():
     for word in ["+", "-", "*", "/", "**", "@", "[", "exp", "log", "sqrt", "abs", "relu", "sigmoid",
                  "tanh", "clip", "sum", "mean", "max", "min", "reshape", "transpose", ".T", "softmax",
                  "log_softmax", "logsumexp", "maximum", "minimum", "where", "softplus", "concatenate",
-                 "stack", "linear", "keepdims=True", "axis=(0, 2)"]:
+                 "stack", "linear", "scatter_add", "keepdims=True", "axis=(0, 2)"]:
         assert word in names, f"no row of the op table uses {word!r}"
 
 
