@@ -281,19 +281,19 @@ def main(argv=None):
     parser.add_argument("--only", help="comma-separated lesson numbers to build (default: every lesson)")
     args = parser.parse_args(argv)
     try:
+        only = [part for part in args.only.split(",") if part.strip()] if args.only else None
+        for number in only or ():
+            lessons.name_of(number)
+    except ValueError as err:
+        print(f"error: --only: {err}", file=sys.stderr)
+        return 2
+    try:
         import jupyter_server_mathjax  # noqa: F401
         import jupytext  # noqa: F401
         import nbclient  # noqa: F401
         import nbconvert  # noqa: F401
     except ImportError as err:
         print(f"error: {NEEDS} ({err.name} is missing)", file=sys.stderr)
-        return 2
-    try:
-        only = [part for part in args.only.split(",") if part.strip()] if args.only else None
-        for number in only or ():
-            lessons.name_of(number)
-    except ValueError as err:
-        print(f"error: --only: {err}", file=sys.stderr)
         return 2
     from nbclient.exceptions import CellExecutionError
 

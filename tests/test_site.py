@@ -135,6 +135,13 @@ def test_site_command_says_what_is_wrong(capsys, tmp_path):
         site.main([])                                       # --out is required
 
 
+def test_site_command_names_the_extra_it_needs(capsys, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "nbconvert", None)          # as if the `site` extra were not installed
+    assert site.main(["--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert 'pip install -e ".[site]"' in err and "is missing" in err, err
+
+
 # ---- the website, built in quick mode (heavy) -------------------------------------------------------------
 
 HTTP_ASSET = re.compile(r"""(?:\b(?:src|href)\s*=\s*["']?|url\(\s*["']?|@import\s+["'])https?://""", re.IGNORECASE)
