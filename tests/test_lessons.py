@@ -138,6 +138,7 @@ EXERCISES = [(name, e) for _, name in LESSONS for e in answers.load(name)[0]]
 COUNTERFACTUALS = [(name, c) for _, name in LESSONS for c in answers.load(name)[1]]
 
 
+@pytest.mark.claims
 @pytest.mark.parametrize("name, exercise", EXERCISES, ids=[f"{n}-try-{e.number}" for n, e in EXERCISES])
 def test_try_it_gives_the_outcome_its_answer_states(name, exercise):
     lesson = lessons.run(name, quick=True, edits=exercise.edit, until=list(exercise.expect))
@@ -145,6 +146,7 @@ def test_try_it_gives_the_outcome_its_answer_states(name, exercise):
     assert outcome == exercise.expect, [f"{lesson[k].text}: {lesson[k].detail}" for k in exercise.expect]
 
 
+@pytest.mark.claims
 @pytest.mark.parametrize("name, counterfactual", COUNTERFACTUALS,
                          ids=[f"{n}-{'-'.join(c.fails)}" for n, c in COUNTERFACTUALS])
 def test_counterfactual_makes_the_claim_fail(name, counterfactual):
@@ -160,6 +162,7 @@ def test_counterfactual_makes_the_claim_fail(name, counterfactual):
 LIBRARY_FAULTS = [(name, f) for _, name in LESSONS for f in answers.library_faults(name)]
 
 
+@pytest.mark.claims
 @pytest.mark.parametrize("name, fault", LIBRARY_FAULTS,
                          ids=[f"{n}-{'-'.join(f.replace)}-{'-'.join(f.fails)}" for n, f in LIBRARY_FAULTS])
 def test_a_fault_planted_in_the_library_makes_the_claim_fail(name, fault):
@@ -182,6 +185,7 @@ def test_a_planted_fault_is_undone_and_a_misspelt_one_is_an_error():
         pass
 
 
+@pytest.mark.claims
 @pytest.mark.parametrize("number, name", LESSONS, ids=IDS)
 def test_every_claim_holds_in_quick_mode_on_seeds_it_was_not_written_on(number, name):
     # the notebook test runs the default seeds (0, 1); a claim about a training outcome must not
@@ -201,6 +205,7 @@ def _verdicts(name):
     return {c.key: c.holds for c in lessons.run(name, quick=True).claims}
 
 
+@pytest.mark.claims
 @pytest.mark.parametrize("name, exercise", EXERCISES, ids=[f"{n}-try-{e.number}" for n, e in EXERCISES])
 def test_an_answer_lists_every_claim_whose_verdict_the_edit_changes(name, exercise):
     baseline = _verdicts(name)
