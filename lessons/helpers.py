@@ -366,35 +366,6 @@ def recall_at_k(embeddings, labels, k=1):
     return float(np.mean((labels[nearest] == labels[:, None]).any(axis=1)))
 
 
-def plot_verification_retrieval(scores, names, styles, k_values, roc_title, recall_title, figsize=(13, 5)):
-    """Two panels for embeddings evaluated on held-out identities (lessons 06 and 07).
-
-    Left, the verification ROC of the first seed, with every seed's AUC in the legend; right,
-    recall@k averaged over the seeds. scores is {(seed, name): {"far", "tar", "auc", "recall"}}
-    as verification_roc and recall_at_k give them; styles is {name: plot keyword arguments}.
-    """
-    seeds = sorted({seed for seed, _ in scores})
-    fig, (ax, ax_recall) = plt.subplots(1, 2, figsize=figsize)
-    for name in names:
-        first = scores[seeds[0], name]
-        aucs = ", ".join(f"{scores[seed, name]['auc']:.2f}" for seed in seeds)
-        ax.plot(first["far"], first["tar"], lw=2, label=f"{name}: AUC {aucs}", **styles[name])
-        recall = np.mean([scores[seed, name]["recall"] for seed in seeds], axis=0)
-        ax_recall.plot(k_values, recall, marker="o", lw=2, label=name, **styles[name])
-    ax.plot([0, 1], [0, 1], color="0.8", lw=1, label="chance (AUC 0.5)")
-    ax.set_xlabel("false-accept rate (different-identity pairs accepted)")
-    ax.set_ylabel("true-accept rate (same-identity pairs accepted)")
-    ax.set_title(roc_title, fontsize=10)
-    ax.legend(loc="lower right", fontsize=8)
-    ax_recall.set_xticks(k_values)
-    ax_recall.set_ylim(0, 1.05)
-    ax_recall.set_xlabel("k (gallery items looked at)")
-    ax_recall.set_ylabel(f"recall@k (mean over {len(seeds)} seeds)")
-    ax_recall.set_title(recall_title, fontsize=10)
-    ax_recall.legend(loc="lower right", fontsize=8)
-    return fig
-
-
 # ---- lessons 06_contrastive and 07_triplet: FaceNet's validation rate, a linear baseline, steady titles ----
 
 def steady(value, digits=6):
